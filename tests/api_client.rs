@@ -491,7 +491,14 @@ async fn a_retry_after_past_the_budget_gives_up_at_once() {
 
 #[tokio::test]
 async fn the_time_budget_stops_retries_before_the_attempt_limit() {
-    let fake = Fake::start(vec![error(502, "bad gateway"); 3]).await;
+    // Retry-After pins each wait to 10 s: attempts at 0 s, 10 s, 20 s; a fourth at 30 s
+    // would be past the 25 s budget.
+    let bad_gateway = Action::Respond {
+        status: 502,
+        headers: vec![("retry-after", "10".into())],
+        body: "bad gateway".into(),
+    };
+    let fake = Fake::start(vec![bad_gateway; 3]).await;
     let clock = Arc::new(FakeClock::default());
     let mut c = config(&fake, &clock);
     c.retry = RetryPolicy {
@@ -501,15 +508,6 @@ async fn the_time_budget_stops_retries_before_the_attempt_limit() {
         budget: Duration::from_secs(25),
     };
     let client = Client::new(c).unwrap();
-    // Retry-After pins each wait to 10 s: attempts at 0 s, 10 s, 20 s; a fourth at 30 s
-    // would be past the 25 s budget.
-    *fake.script.lock().unwrap() = (0..3)
-        .map(|_| Action::Respond {
-            status: 502,
-            headers: vec![("retry-after", "10".into())],
-            body: "bad gateway".into(),
-        })
-        .collect();
     let err = client
         .get_registry(&reg_ref("acct/docker"))
         .await
@@ -957,4 +955,84 @@ fn bad_endpoints_and_keys_are_refused_before_any_request() {
         Err(Error::Invalid(m)) => assert!(!m.contains("a\nb")),
         other => panic!("expected Invalid, got {other:?}"),
     }
+}
+
+// ---------------------------------------------------------------- logging
+
+thread_local! {
+    static CAPTURE: std::cell::RefCell<Option<Arc<Mutex<Vec<u8>>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Writes a log line into the current thread's capture buffer, if it has one.
+struct ThreadWriter;
+
+impl std::io::Write for ThreadWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        CAPTURE.with(|c| {
+            if let Some(b) = &*c.borrow() {
+                b.lock().unwrap().extend_from_slice(buf);
+            }
+        });
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Captures this thread's log lines. A global subscriber (not a scoped one) because
+/// tracing caches each call site's interest process-wide: a scoped subscriber can miss
+/// events whose call site another test thread registered first.
+fn capture_logs() -> Arc<Mutex<Vec<u8>>> {
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(|| ThreadWriter)
+            .with_max_level(tracing::Level::DEBUG)
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+    });
+    let buf = Arc::new(Mutex::new(Vec::new()));
+    CAPTURE.with(|c| *c.borrow_mut() = Some(buf.clone()));
+    buf
+}
+
+#[tokio::test]
+async fn every_call_is_logged_at_debug_without_the_key_or_the_body() {
+    // The test runtime is single-threaded, so every event of this test is on this thread.
+    let logs = capture_logs();
+    let (fake, client, _) = setup(vec![
+        error(503, "unavailable"),
+        respond(201, registry_json("docker", "DOCKER", "VIRTUAL")),
+    ])
+    .await;
+    let mut req = virtual_request("docker", "acct");
+    req.description = Some("top-secret-description".into());
+    client.create_registry(&req).await.unwrap();
+    let text = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    let calls: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("HAR API call") && l.contains("status="))
+        .collect();
+    assert_eq!(calls.len(), 2, "{text}");
+    for (line, (status, attempt)) in calls.iter().zip([("503", "1"), ("201", "2")]) {
+        assert!(line.contains("DEBUG"), "{line}");
+        assert!(line.contains("method=POST"), "{line}");
+        assert!(line.contains("path=/registry"), "{line}");
+        assert!(line.contains(&format!("status={status}")), "{line}");
+        assert!(line.contains(&format!("attempt={attempt}")), "{line}");
+        assert!(line.contains("duration_ms="), "{line}");
+    }
+    assert!(text.contains("retrying HAR API call"), "{text}");
+    assert!(
+        !text.contains(KEY),
+        "the API key leaked into the logs:\n{text}"
+    );
+    assert!(
+        !text.contains("top-secret-description"),
+        "a body leaked:\n{text}"
+    );
+    fake.check_common();
 }

@@ -63,6 +63,61 @@ impl Config {
     }
 }
 
+/// Environment variables that tune the client without a provider attribute (CI runs and
+/// fault tests want shorter waits than a user at a desk): durations in seconds, decimals
+/// allowed.
+pub const ENV_CONNECT_TIMEOUT: &str = "HAR_CLIENT_CONNECT_TIMEOUT";
+pub const ENV_REQUEST_TIMEOUT: &str = "HAR_CLIENT_REQUEST_TIMEOUT";
+pub const ENV_RETRY_BUDGET: &str = "HAR_CLIENT_RETRY_BUDGET";
+pub const ENV_MAX_ATTEMPTS: &str = "HAR_CLIENT_MAX_ATTEMPTS";
+
+impl Config {
+    /// Applies the `HAR_CLIENT_*` overrides found through `lookup` (normally
+    /// `|k| std::env::var(k).ok()`); a value that does not parse is an error naming it.
+    pub fn with_overrides(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, Error> {
+        let seconds = |name: &str| -> Result<Option<Duration>, Error> {
+            let Some(raw) = lookup(name) else {
+                return Ok(None);
+            };
+            raw.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|s| s.is_finite() && *s > 0.0 && *s < 1e9)
+                .map(|s| Some(Duration::from_secs_f64(s)))
+                .ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "{name}={raw:?} is not a positive number of seconds"
+                    ))
+                })
+        };
+        if let Some(d) = seconds(ENV_CONNECT_TIMEOUT)? {
+            self.connect_timeout = d;
+        }
+        if let Some(d) = seconds(ENV_REQUEST_TIMEOUT)? {
+            self.request_timeout = d;
+        }
+        if let Some(d) = seconds(ENV_RETRY_BUDGET)? {
+            self.retry.budget = d;
+        }
+        if let Some(raw) = lookup(ENV_MAX_ATTEMPTS) {
+            self.retry.max_attempts = raw
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "{ENV_MAX_ATTEMPTS}={raw:?} is not a whole number of attempts (1 or more)"
+                    ))
+                })?;
+        }
+        Ok(self)
+    }
+}
+
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
@@ -616,22 +671,18 @@ fn decode<T: DeserializeOwned>(reply: Reply) -> Result<T, Error> {
 fn is_absent(err: &Error) -> bool {
     match err {
         Error::NotFound { .. } => true,
-        Error::Rejected {
-            status: 400,
-            message,
-        } => message.to_ascii_lowercase().contains("not found"),
+        Error::Rejected { status, message } => says_not_found(*status, message),
         _ => false,
     }
 }
 
+fn says_not_found(status: u16, message: &str) -> bool {
+    status == 400 && message.to_ascii_lowercase().contains("not found")
+}
+
 fn as_not_found(err: Error) -> Error {
     match err {
-        Error::Rejected { status, message }
-            if is_absent(&Error::Rejected {
-                status,
-                message: message.clone(),
-            }) =>
-        {
+        Error::Rejected { status, message } if says_not_found(status, &message) => {
             Error::NotFound { status, message }
         }
         other => other,
@@ -724,6 +775,35 @@ mod tests {
             as_not_found(rejected("registry not found: a/b")),
             Error::NotFound { status: 400, .. }
         ));
+    }
+
+    #[test]
+    fn overrides_tune_timeouts_and_retries() {
+        let env = |k: &str| match k {
+            ENV_REQUEST_TIMEOUT => Some("0.5".to_string()),
+            ENV_RETRY_BUDGET => Some("20".to_string()),
+            ENV_MAX_ATTEMPTS => Some("3".to_string()),
+            _ => None,
+        };
+        let c = Config::new("http://x/gateway", "k", "a")
+            .with_overrides(env)
+            .unwrap();
+        assert_eq!(c.request_timeout, Duration::from_millis(500));
+        assert_eq!(c.connect_timeout, Duration::from_secs(10));
+        assert_eq!(c.retry.budget, Duration::from_secs(20));
+        assert_eq!(c.retry.max_attempts, 3);
+        for (k, v) in [
+            (ENV_CONNECT_TIMEOUT, "soon"),
+            (ENV_REQUEST_TIMEOUT, "-1"),
+            (ENV_MAX_ATTEMPTS, "0"),
+        ] {
+            let r = Config::new("http://x/gateway", "k", "a")
+                .with_overrides(|name| (name == k).then(|| v.to_string()));
+            match r {
+                Err(Error::Invalid(m)) => assert!(m.contains(k), "{m}"),
+                other => panic!("{k}={v}: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -6,6 +6,6 @@ pub mod model;
 pub mod refs;
 pub mod retry;
 
-pub use client::{Client, Config, Deleted, ListQuery, ListScope};
+pub use client::{Client, Config, Deleted, ListQuery, ListScope, USER_AGENT};
 pub use error::Error;
 pub use retry::RetryPolicy;
