@@ -657,6 +657,23 @@ async fn an_existing_registry_of_another_package_type_is_not_adopted() {
 }
 
 #[tokio::test]
+async fn a_failed_read_back_keeps_the_already_defined_answer() {
+    let (fake, client, _) = setup(vec![
+        Action::Drop,
+        error(400, ALREADY),
+        error(401, "token expired"),
+    ])
+    .await;
+    let err = client
+        .create_registry(&virtual_request("docker", "acct/org"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.message(), Some(ALREADY));
+    assert_eq!(fake.lines().len(), 3);
+    fake.check_common();
+}
+
+#[tokio::test]
 async fn already_defined_on_the_first_attempt_is_a_plain_rejection() {
     let (fake, client, _) = setup(vec![error(400, ALREADY)]).await;
     let err = client

@@ -188,9 +188,18 @@ const LIST_ALL_PAGE_SIZE: u32 = 100;
 const LIST_ALL_MAX_PAGES: u32 = 10_000;
 
 /// The HAR client. Cloning is cheap and shares the connection pool.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.inner.base.as_str())
+            .field("account_id", &self.inner.account_id)
+            .finish_non_exhaustive()
+    }
 }
 
 struct Inner {
@@ -200,15 +209,6 @@ struct Inner {
     request_timeout: Duration,
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
-}
-
-impl fmt::Debug for Inner {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("base", &self.base.as_str())
-            .field("account_id", &self.account_id)
-            .finish_non_exhaustive()
-    }
 }
 
 /// A 2xx answer, body read in full.
@@ -257,6 +257,15 @@ fn base_url(endpoint: &str) -> Result<Url, Error> {
     Ok(url)
 }
 
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 impl Client {
     pub fn new(config: Config) -> Result<Client, Error> {
         install_crypto_provider();
@@ -269,11 +278,17 @@ impl Client {
         let mut headers = HeaderMap::new();
         headers.insert("x-api-key", key);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .default_headers(headers)
             .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
+            .timeout(config.request_timeout);
+        // `HTTPS_PROXY` and friends are honoured for the real service, but a local server
+        // (har-local in CI) must never be sent through a proxy that cannot reach it.
+        if is_loopback(&base) {
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .build()
             .map_err(|e| Error::Invalid(format!("could not build the HTTP client: {e}")))?;
         Ok(Client {
@@ -324,8 +339,8 @@ impl Client {
             Ok(reply) => decode(reply),
             Err(err) if trace.outcome_unknown && is_already_defined(&err) => {
                 let reg_ref = RegistryRef::new(scope, body.identifier.clone());
-                match self.get_registry(&reg_ref).await? {
-                    Some(existing) if created_from(&existing, &body) => {
+                match self.get_registry(&reg_ref).await {
+                    Ok(Some(existing)) if created_from(&existing, &body) => {
                         tracing::info!(
                             registry = %reg_ref,
                             "create: an earlier attempt's answer was lost but it created the \
@@ -333,7 +348,17 @@ impl Client {
                         );
                         Ok(existing)
                     }
-                    _ => Err(err),
+                    Ok(_) => Err(err),
+                    // "already defined" is still the truth about the identifier, and the
+                    // one a user can act on (import it); the failed read-back is logged.
+                    Err(read_err) => {
+                        tracing::warn!(
+                            registry = %reg_ref,
+                            error = %read_err,
+                            "create: could not read back a registry that may be ours"
+                        );
+                        Err(err)
+                    }
                 }
             }
             Err(err) => Err(err),
@@ -736,6 +761,18 @@ mod tests {
             base_url("https://app.harness.io").unwrap().as_str(),
             "https://app.harness.io/har/api/v1"
         );
+    }
+
+    #[test]
+    fn loopback_endpoints_are_recognised() {
+        for (e, want) in [
+            ("http://127.0.0.1:8787/gateway", true),
+            ("http://localhost:8787/gateway", true),
+            ("http://[::1]:8787/gateway", true),
+            ("https://app.harness.io/gateway", false),
+        ] {
+            assert_eq!(is_loopback(&base_url(e).unwrap()), want, "{e}");
+        }
     }
 
     #[test]
