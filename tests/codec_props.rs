@@ -179,6 +179,74 @@ fn refill(v: &Value, ty: &Type) -> Value {
     }
 }
 
+fn arb_json() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::Value as J;
+    let leaf = prop_oneof![
+        Just(J::Null),
+        any::<bool>().prop_map(J::Bool),
+        any::<i64>().prop_map(J::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(J::from),
+        prop_oneof![
+            Just("string".to_owned()),
+            Just("number".to_owned()),
+            Just("12".to_owned()),
+            ".{0,4}".prop_map(|s: String| s)
+        ]
+        .prop_map(J::String),
+    ];
+    leaf.prop_recursive(4, 32, 4, |inner| {
+        prop_oneof![
+            vec(inner.clone(), 0..4).prop_map(J::Array),
+            btree_map(
+                prop_oneof![
+                    Just("type".to_owned()),
+                    Just("value".to_owned()),
+                    attr_name()
+                ],
+                inner,
+                0..4
+            )
+            .prop_map(|m| J::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// Adds an attribute `zz_removed` to every object in `j` that `ty` says is an object.
+fn inject_extra(j: &mut serde_json::Value, ty: &Type) -> bool {
+    use serde_json::Value as J;
+    match (j, ty) {
+        (J::Object(m), Type::Object { attrs, .. }) => {
+            for (k, t) in attrs {
+                if let Some(e) = m.get_mut(k) {
+                    inject_extra(e, t);
+                }
+            }
+            m.insert("zz_removed".to_owned(), serde_json::json!({"old": [1, 2]}));
+            true
+        }
+        (J::Array(es), Type::List(t) | Type::Set(t)) => {
+            es.iter_mut().fold(false, |acc, e| inject_extra(e, t) | acc)
+        }
+        (J::Array(es), Type::Tuple(ts)) => es
+            .iter_mut()
+            .zip(ts)
+            .fold(false, |acc, (e, t)| inject_extra(e, t) | acc),
+        (J::Object(m), Type::Map(t)) => m
+            .values_mut()
+            .fold(false, |acc, e| inject_extra(e, t) | acc),
+        (J::Object(m), Type::Dynamic) => {
+            let inner = m.get("type").and_then(|tj| Type::from_json(tj).ok());
+            match (m.get_mut("value"), inner) {
+                (Some(e), Some(t)) => inject_extra(e, &t),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Properties
 
@@ -200,6 +268,43 @@ proptest! {
         prop_assert!(serde_json::from_slice::<serde_json::Value>(&bytes).is_ok(), "not JSON");
         let back = json::decode(&bytes, &ty).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(&back, &v);
+    }
+
+    /// The streaming decoder and the tree walk (`from_json`) agree, on values of the right
+    /// type and on values of some other type.
+    #[test]
+    fn json_streaming_and_tree_decoding_agree(
+        (ty, v) in typed_value(Wire::Json),
+        other in arb_type(true),
+    ) {
+        let bytes = json::encode(&v, &ty).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let tree: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(json::decode(&bytes, &ty).ok(), json::from_json(&tree, &ty).ok());
+        let streamed = json::decode(&bytes, &other);
+        let walked = json::from_json(&tree, &other);
+        prop_assert_eq!(streamed.is_ok(), walked.is_ok(), "{:?} vs {:?}", streamed, walked);
+        prop_assert_eq!(streamed.ok(), walked.ok());
+    }
+
+    /// Stored state from an older schema: extra attributes anywhere are dropped by PRUNING
+    /// and named by the strict decoder.
+    #[test]
+    fn pruning_ignores_extra_attributes((ty, v) in typed_value(Wire::Json)) {
+        let bytes = json::encode(&v, &ty).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let mut tree: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let injected = inject_extra(&mut tree, &ty);
+        let bytes = serde_json::to_vec(&tree).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let pruned = json::decode_with(&bytes, &ty, json::DecodeOptions::PRUNING);
+        prop_assert_eq!(pruned.ok(), Some(v));
+        let strict = json::decode(&bytes, &ty);
+        if injected {
+            let named = matches!(&strict, Err(CodecError::UnsupportedAttribute { name, .. }) if name == "zz_removed");
+            prop_assert!(named, "{:?}", strict);
+        } else {
+            prop_assert!(strict.is_ok());
+        }
     }
 
     #[test]
@@ -244,6 +349,17 @@ proptest! {
     fn garbage_never_panics(ty in arb_type(true), bytes in vec(any::<u8>(), 0..64)) {
         let _ = msgpack::decode(&bytes, &ty);
         let _ = json::decode(&bytes, &ty);
+    }
+
+    /// Arbitrary JSON documents read as arbitrary types: never a panic, and the streaming
+    /// decoder accepts exactly what the tree walk accepts.
+    #[test]
+    fn arbitrary_json_never_panics(j in arb_json(), ty in arb_type(true)) {
+        let bytes = serde_json::to_vec(&j).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let streamed = json::decode(&bytes, &ty);
+        let walked = json::from_json(&j, &ty);
+        prop_assert_eq!(streamed.is_ok(), walked.is_ok(), "{:?} vs {:?}", streamed, walked);
+        prop_assert_eq!(streamed.ok(), walked.ok());
     }
 
     #[test]

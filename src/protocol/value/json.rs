@@ -43,11 +43,7 @@ pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
 
 /// As [`decode`], with options (e.g. [`DecodeOptions::PRUNING`] for old stored state).
 pub fn decode_with(bytes: &[u8], ty: &Type, opts: DecodeOptions) -> Result<Value, CodecError> {
-    let j: J = serde_json::from_slice(bytes).map_err(|e| CodecError::Malformed {
-        path: Trail::ROOT.to_path(),
-        message: format!("invalid JSON: {e}"),
-    })?;
-    from_json_with(&j, ty, opts)
+    super::json_de::decode(bytes, ty, opts)
 }
 
 /// Converts an already parsed JSON document as type `ty`.
@@ -58,6 +54,15 @@ pub fn from_json(j: &J, ty: &Type) -> Result<Value, CodecError> {
 /// As [`from_json`], with options.
 pub fn from_json_with(j: &J, ty: &Type, opts: DecodeOptions) -> Result<Value, CodecError> {
     read(j, ty, &Trail::ROOT, opts)
+}
+
+pub(crate) fn from_json_at(
+    j: &J,
+    ty: &Type,
+    at: &Trail<'_>,
+    opts: DecodeOptions,
+) -> Result<Value, CodecError> {
+    read(j, ty, at, opts)
 }
 
 /// Encodes `value` as compact JSON of type `ty`; objects carry every attribute of the type.
