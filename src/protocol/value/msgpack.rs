@@ -18,7 +18,11 @@ use super::values::{Number, Value};
 /// unknown (ext 12 carries refinements, which are dropped). Objects tolerate missing
 /// attributes (null) and reject undeclared ones.
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
-    let mut r = Reader { buf: bytes, pos: 0 };
+    let mut r = Reader {
+        buf: bytes,
+        pos: 0,
+        depth: 0,
+    };
     let v = r.value(ty, &Trail::ROOT)?;
     if r.pos != bytes.len() {
         return Err(CodecError::TrailingBytes {
@@ -45,9 +49,14 @@ pub fn encode_into(out: &mut Vec<u8>, value: &Value, ty: &Type) -> Result<(), Co
 /// The encoding of an unrefined unknown: fixext1, ext type 0, one zero byte.
 pub const UNKNOWN: [u8; 3] = [0xd4, 0x00, 0x00];
 
+/// Nesting deeper than this is refused. The type bounds the depth, except that a dynamic
+/// value brings its own type, and a chain of dynamics could otherwise exhaust the stack.
+const MAX_DEPTH: usize = 128;
+
 struct Reader<'b> {
     buf: &'b [u8],
     pos: usize,
+    depth: usize,
 }
 
 impl<'b> Reader<'b> {
@@ -183,6 +192,16 @@ impl<'b> Reader<'b> {
     }
 
     fn value(&mut self, ty: &Type, at: &Trail<'_>) -> Result<Value, CodecError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.malformed(at, format!("nested deeper than {MAX_DEPTH} levels")));
+        }
+        self.depth += 1;
+        let v = self.value_at_depth(ty, at);
+        self.depth -= 1;
+        v
+    }
+
+    fn value_at_depth(&mut self, ty: &Type, at: &Trail<'_>) -> Result<Value, CodecError> {
         let marker = self.peek(at)?;
         self.pos += 1;
         match marker {
@@ -725,6 +744,18 @@ mod tests {
         );
         assert!(decode(&[0x91, 0xc0], &Type::Dynamic).is_err());
         assert!(encode(&Value::string("x"), &Type::Dynamic).is_err());
+    }
+
+    #[test]
+    fn a_chain_of_dynamics_is_refused_before_the_stack_runs_out() {
+        let mut bytes = Vec::new();
+        for _ in 0..100_000 {
+            bytes.extend_from_slice(&[0x92, 0xc4, 9]);
+            bytes.extend_from_slice(b"\"dynamic\"");
+        }
+        bytes.push(0xc0);
+        let err = decode(&bytes, &Type::Dynamic).err().map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("nested deeper than 128")));
     }
 
     #[test]
