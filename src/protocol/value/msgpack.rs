@@ -339,6 +339,17 @@ impl<'b> Reader<'b> {
     }
 
     fn number(&mut self, marker: Marker, at: &Trail<'_>) -> Result<Number, CodecError> {
+        let n = self.number_any(marker, at)?;
+        if matches!(n, Number::Float(f) if f.is_nan()) {
+            return Err(CodecError::InvalidNumber {
+                path: at.to_path(),
+                text: "NaN".to_owned(),
+            });
+        }
+        Ok(n)
+    }
+
+    fn number_any(&mut self, marker: Marker, at: &Trail<'_>) -> Result<Number, CodecError> {
         Ok(match marker {
             Marker::FixPos(n) => Number::Int(i64::from(n)),
             Marker::FixNeg(n) => Number::Int(i64::from(n)),
@@ -494,6 +505,11 @@ fn write_number(out: &mut Vec<u8>, n: &Number, at: &Trail<'_>) -> Result<(), Cod
         Number::Int(i) => io(enc::write_sint(out, *i), at),
         Number::Uint(u) => io(enc::write_uint(out, *u), at),
         // As cty: integral values that fit i64 go as ints.
+        // cty has no NaN (its NumberFloatVal panics on one): never send it to Terraform.
+        Number::Float(f) if f.is_nan() => Err(CodecError::InvalidNumber {
+            path: at.to_path(),
+            text: "NaN".to_owned(),
+        }),
         Number::Float(f) => match integral_i64(*f) {
             Some(i) => io(enc::write_sint(out, i), at),
             None => io(enc::write_f64(out, *f), at),
@@ -591,6 +607,20 @@ mod tests {
         let bad = Value::Number(Number::Decimal("ten".into()));
         assert!(matches!(
             encode(&bad, &Type::Number),
+            Err(CodecError::InvalidNumber { .. })
+        ));
+    }
+
+    #[test]
+    fn nan_is_refused_both_ways() {
+        assert!(matches!(
+            encode(&Value::number(f64::NAN), &Type::Number),
+            Err(CodecError::InvalidNumber { .. })
+        ));
+        let mut b = vec![0xcb];
+        b.extend_from_slice(&f64::NAN.to_be_bytes());
+        assert!(matches!(
+            decode(&b, &Type::Number),
             Err(CodecError::InvalidNumber { .. })
         ));
     }
@@ -706,7 +736,7 @@ mod tests {
         let err = decode(&bytes, &t).err().map(|e| e.to_string());
         assert_eq!(
             err.as_deref(),
-            Some("at ports[1]: expected a number, found the string \"x\"")
+            Some("at ports[1]: expected a number, found \"x\"")
         );
         let bytes = [0x81, 0xa5, b'p', b'o', b'r', b't', b's', 0xc3];
         let err = decode(&bytes, &t).err().map(|e| e.to_string());
