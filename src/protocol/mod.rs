@@ -1,1 +1,2 @@
 //! protocol (in progress)
+pub mod value;
