@@ -713,10 +713,19 @@ fn cli_memory_db_generated_key_and_exactly_one_stdout_line() {
     let dir = tempfile::tempdir().expect("temp dir");
     let stderr_path = dir.path().join("stderr");
     let mut child = Command::new(env!("CARGO_BIN_EXE_har-local"))
-        .args(["--listen", "127.0.0.1:0", "--db", ":memory:", "--account", "mem"])
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            ":memory:",
+            "--account",
+            "mem",
+        ])
         .env_remove("HAR_LOCAL_API_KEY")
         .stdout(Stdio::piped())
-        .stderr(Stdio::from(std::fs::File::create(&stderr_path).expect("stderr")))
+        .stderr(Stdio::from(
+            std::fs::File::create(&stderr_path).expect("stderr"),
+        ))
         .spawn()
         .expect("start");
     let mut out = BufReader::new(child.stdout.take().expect("stdout"));
@@ -736,9 +745,16 @@ fn cli_memory_db_generated_key_and_exactly_one_stdout_line() {
         .trim()
         .to_string();
     let mut c = Client::new(addr, Some(key.clone()));
-    let r = c.post(&format!("{API}/registry"), &virtual_registry("mem/o", "m", "GO", &[]));
+    let r = c.post(
+        &format!("{API}/registry"),
+        &virtual_registry("mem/o", "m", "GO", &[]),
+    );
     assert_eq!(r.status, 201, "{}", r.text());
-    assert_eq!(c.get(&format!("{API}/registry/mem/o/m/+")).status, 200, "memory reads");
+    assert_eq!(
+        c.get(&format!("{API}/registry/mem/o/m/+")).status,
+        200,
+        "memory reads"
+    );
     drop(c);
     let term = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

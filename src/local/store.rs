@@ -180,6 +180,9 @@ enum Job {
 pub struct Store {
     tx: Mutex<Option<mpsc::Sender<Job>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
+    /// Dropping the sender stops the checkpointer (after a final checkpoint).
+    checkpoint_stop: Mutex<Option<mpsc::Sender<()>>>,
+    checkpointer: Mutex<Option<JoinHandle<()>>>,
     readers: Arc<Vec<Mutex<Connection>>>,
     next_reader: AtomicUsize,
 }
@@ -231,6 +234,9 @@ impl Store {
             }
             // FULL: the WAL is synced on every commit, so an acknowledged write is on disk.
             writer.pragma_update(None, "synchronous", "FULL")?;
+            // Checkpoints run on their own thread (below), not inside a client's commit: an
+            // automatic checkpoint would add its fsyncs to whichever write crossed the limit.
+            writer.pragma_update(None, "wal_autocheckpoint", 0)?;
         }
         configure(&writer)?;
         migrate(&mut writer)?;
@@ -242,6 +248,22 @@ impl Store {
             }
         }
 
+        let (checkpoint_stop, checkpointer) = match location {
+            DbLocation::File(p) => {
+                let conn = Connection::open(p)?;
+                configure(&conn)?;
+                let (stop_tx, stop_rx) = mpsc::channel::<()>();
+                let handle = std::thread::Builder::new()
+                    .name("har-local-checkpoint".into())
+                    .spawn(move || checkpoint_loop(conn, stop_rx))
+                    .map_err(|e| {
+                        StoreError::Corrupt(format!("cannot start the checkpointer: {e}"))
+                    })?;
+                (Some(stop_tx), Some(handle))
+            }
+            DbLocation::Memory => (None, None),
+        };
+
         let (tx, rx) = mpsc::channel::<Job>();
         let handle = std::thread::Builder::new()
             .name("har-local-writer".into())
@@ -250,6 +272,8 @@ impl Store {
         Ok(Store {
             tx: Mutex::new(Some(tx)),
             writer: Mutex::new(Some(handle)),
+            checkpoint_stop: Mutex::new(checkpoint_stop),
+            checkpointer: Mutex::new(checkpointer),
             readers: Arc::new(readers),
             next_reader: AtomicUsize::new(0),
         })
@@ -311,6 +335,13 @@ impl Store {
         if let Some(h) = handle {
             let _ = h.join();
         }
+        if let Ok(mut stop) = self.checkpoint_stop.lock() {
+            stop.take();
+        }
+        let handle = self.checkpointer.lock().ok().and_then(|mut h| h.take());
+        if let Some(h) = handle {
+            let _ = h.join();
+        }
     }
 }
 
@@ -327,6 +358,27 @@ fn open_reader(p: &Path) -> Result<Connection, StoreError> {
     )?;
     configure(&conn)?;
     Ok(conn)
+}
+
+/// Copies the WAL back into the database file every 200 ms, off the write path. PASSIVE never
+/// blocks the writer or the readers; the writer restarts the WAL from its start once a
+/// checkpoint has caught up, so it does not grow without bound.
+fn checkpoint_loop(conn: Connection, stop: mpsc::Receiver<()>) {
+    let checkpoint = |mode: &str| {
+        let sql = match mode {
+            "TRUNCATE" => "PRAGMA wal_checkpoint(TRUNCATE)",
+            _ => "PRAGMA wal_checkpoint(PASSIVE)",
+        };
+        if let Err(e) = conn.query_row(sql, [], |_| Ok(())) {
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
+    };
+    while let Err(mpsc::RecvTimeoutError::Timeout) =
+        stop.recv_timeout(std::time::Duration::from_millis(200))
+    {
+        checkpoint("PASSIVE");
+    }
+    checkpoint("TRUNCATE");
 }
 
 fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
