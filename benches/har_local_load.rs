@@ -4,7 +4,8 @@
 //!     cargo bench --bench har_local_load
 //!
 //! Env: `CONNECTIONS` (default 8), `CREATES` (default 20000), `GETS` (default 200000),
-//! `PHASE_SECONDS` (default 20, a phase stops early when it is spent).
+//! `PHASE_SECONDS` (default 20, a phase stops early when it is spent), `DURABILITY` (`full`,
+//! the default, or `normal`: har-local's `--durability`).
 //! Goals (docs/performance.md): >= 10,000 GET/s, >= 2,000 creates/s, p99 < 10 ms.
 
 #[path = "../tests/support/har_local.rs"]
@@ -115,9 +116,13 @@ fn main() {
     let gets = env("GETS", 200_000);
     let budget = Duration::from_secs(env("PHASE_SECONDS", 20) as u64);
 
-    let server = HarLocal::start();
+    let durability = std::env::var("DURABILITY").unwrap_or_else(|_| "full".into());
+    let server = HarLocal::start_with(har_local::Options {
+        extra_args: vec!["--durability".into(), durability.clone()],
+        ..Default::default()
+    });
     println!(
-        "har-local (release) at {}, database {}, {connections} keep-alive connections",
+        "har-local (release) at {}, database {}, --durability {durability}, {connections} keep-alive connections",
         server.base_url(),
         server.db_path().display()
     );

@@ -187,6 +187,19 @@ pub struct Store {
     next_reader: AtomicUsize,
 }
 
+/// How hard a commit syncs (SQLite `PRAGMA synchronous`, in WAL mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// Every commit fsyncs the WAL: an acknowledged write survives `kill -9`, an OS crash and a
+    /// power cut.
+    #[default]
+    Full,
+    /// Commits reach the OS but are synced only at checkpoints: an acknowledged write survives
+    /// `kill -9` (the WAL is in the page cache), but an OS crash or power cut may lose the last
+    /// ones. Faster on slow disks.
+    Normal,
+}
+
 /// Where the database lives.
 #[derive(Debug, Clone)]
 pub enum DbLocation {
@@ -219,7 +232,7 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 }
 
 impl Store {
-    pub fn open(location: &DbLocation) -> Result<Self, StoreError> {
+    pub fn open(location: &DbLocation, durability: Durability) -> Result<Self, StoreError> {
         let mut writer = match location {
             DbLocation::File(p) => Connection::open(p)?,
             DbLocation::Memory => Connection::open_in_memory()?,
@@ -232,8 +245,13 @@ impl Store {
                     "cannot switch to WAL (got {mode})"
                 )));
             }
-            // FULL: the WAL is synced on every commit, so an acknowledged write is on disk.
-            writer.pragma_update(None, "synchronous", "FULL")?;
+            // FULL (default): the WAL is synced on every commit, so an acknowledged write is on
+            // disk. NORMAL: synced at checkpoints; still survives kill -9 (see `Durability`).
+            let sync = match durability {
+                Durability::Full => "FULL",
+                Durability::Normal => "NORMAL",
+            };
+            writer.pragma_update(None, "synchronous", sync)?;
             // Checkpoints run on their own thread (below), not inside a client's commit: an
             // automatic checkpoint would add its fsyncs to whichever write crossed the limit.
             writer.pragma_update(None, "wal_autocheckpoint", 0)?;
