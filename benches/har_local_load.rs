@@ -4,8 +4,8 @@
 //!     cargo bench --bench har_local_load
 //!
 //! Env: `CONNECTIONS` (default 8), `CREATES` (default 20000), `GETS` (default 200000),
-//! `PHASE_SECONDS` (default 20, a phase stops early when it is spent), `DURABILITY` (`full`,
-//! the default, or `normal`: har-local's `--durability`).
+//! `PHASE_SECONDS` (default 20, a phase stops early when it is spent), `DURABILITY` (`normal`,
+//! the default, or `full`: har-local's `--durability`).
 //! Goals (docs/performance.md): >= 10,000 GET/s, >= 2,000 creates/s, p99 < 10 ms.
 
 #[path = "../tests/support/har_local.rs"]
@@ -116,7 +116,7 @@ fn main() {
     let gets = env("GETS", 200_000);
     let budget = Duration::from_secs(env("PHASE_SECONDS", 20) as u64);
 
-    let durability = std::env::var("DURABILITY").unwrap_or_else(|_| "full".into());
+    let durability = std::env::var("DURABILITY").unwrap_or_else(|_| "normal".into());
     let server = HarLocal::start_with(har_local::Options {
         extra_args: vec!["--durability".into(), durability.clone()],
         ..Default::default()

@@ -27,9 +27,9 @@ struct Args {
     /// SQLite database file (created if missing), or `:memory:` for a throwaway database.
     #[arg(long, default_value = "har-local.db")]
     db: String,
-    /// `full`: every acknowledged write is fsynced (survives kill -9 and power loss);
-    /// `normal`: synced at checkpoints only (survives kill -9, not an OS crash), faster.
-    #[arg(long, default_value = "full", value_parser = ["full", "normal"])]
+    /// `normal`: synced at checkpoints (every acknowledged write survives kill -9, not an OS
+    /// crash or power cut); `full`: every commit is fsynced (survives both), slower on slow disks.
+    #[arg(long, default_value = "normal", value_parser = ["full", "normal"])]
     durability: String,
     /// API key clients must send as `x-api-key`; generated (and printed on stderr) if absent.
     #[arg(long, env = "HAR_LOCAL_API_KEY", hide_env_values = true)]
@@ -82,10 +82,10 @@ async fn run(args: Args) -> Result<(), String> {
     } else {
         DbLocation::File(PathBuf::from(&args.db))
     };
-    let durability = if args.durability == "normal" {
-        local::Durability::Normal
-    } else {
+    let durability = if args.durability == "full" {
         local::Durability::Full
+    } else {
+        local::Durability::Normal
     };
     let config = Config {
         db,
