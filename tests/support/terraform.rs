@@ -87,6 +87,14 @@ impl Terraform {
         tf
     }
 
+    /// A fresh working directory whose terraform commands attach to a provider served
+    /// in-process (see `InProcessProvider`).
+    pub fn reattach_json(json: &str) -> Self {
+        let mut tf = Self::new();
+        tf.reattach = Some(json.to_string());
+        tf
+    }
+
     /// An environment variable for terraform and, in dev_overrides mode, the provider it
     /// starts (a reattached provider has its own environment: see `DebugProvider`).
     pub fn env(mut self, key: &str, value: &str) -> Self {
@@ -254,7 +262,7 @@ impl TfOutput {
     /// For plans: the resource address is planned for an update in place.
     #[track_caller]
     pub fn updates(&self, address: &str) -> &Self {
-        self.mentions(&format!("# {address} will be updated in place"))
+        self.mentions(&format!("# {address} will be updated in-place"))
     }
 
     #[track_caller]
@@ -262,9 +270,23 @@ impl TfOutput {
         self.mentions(&format!("# {address} will be created"))
     }
 
+    /// For plans: the resource is replaced (a forced replacement or a tainted object).
     #[track_caller]
     pub fn replaces(&self, address: &str) -> &Self {
-        self.mentions(&format!("# {address} must be replaced"))
+        let out = self.output();
+        assert!(
+            out.contains(&format!("# {address} must be replaced"))
+                || out.contains(&format!("# {address} is tainted, so must be replaced")),
+            "expected {address} to be replaced\n{}",
+            self.report()
+        );
+        self
+    }
+
+    /// For plans: the resource is destroyed.
+    #[track_caller]
+    pub fn destroys(&self, address: &str) -> &Self {
+        self.mentions(&format!("# {address} will be destroyed"))
     }
 }
 
@@ -313,5 +335,55 @@ impl Drop for DebugProvider {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A provider served by this test process in debug mode (plaintext, no handshake), so a
+/// test can put fake resources next to the real provider block. Stops when dropped.
+pub struct InProcessProvider {
+    /// The TF_REATTACH_PROVIDERS value for `Terraform::reattach_json`.
+    pub reattach: String,
+    shutdown: terraform_provider_har::plugin::ShutdownSignal,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl InProcessProvider {
+    pub fn start(
+        provider: std::sync::Arc<dyn terraform_provider_har::framework::Provider>,
+    ) -> Self {
+        use terraform_provider_har::plugin::{ShutdownSignal, handshake, serve_on};
+        let shutdown = ShutdownSignal::new();
+        let signal = shutdown.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                tx.send(listener.local_addr().expect("addr"))
+                    .expect("send addr");
+                let _ = serve_on(listener, provider, None, signal).await;
+            });
+        });
+        let addr = rx.recv().expect("server address");
+        Self {
+            reattach: handshake::reattach_json(PROVIDER_ADDRESS, addr),
+            shutdown,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for InProcessProvider {
+    fn drop(&mut self) {
+        self.shutdown.trigger();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }
