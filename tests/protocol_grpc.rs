@@ -529,3 +529,52 @@ async fn har_provider_rejects_a_bad_endpoint_at_validate_time() {
         .into_inner();
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
 }
+
+struct Broken;
+
+#[async_trait]
+impl Resource for Broken {
+    fn type_name(&self) -> &str {
+        "fake_broken"
+    }
+    fn schema(&self) -> Schema {
+        // Neither required, optional nor computed.
+        Schema::new().attribute(Attribute::string("name"))
+    }
+    async fn create(&self, _req: &CreateRequest<'_>, _resp: &mut CreateResponse) {}
+    async fn read(&self, _req: &ReadRequest<'_>, _resp: &mut ReadResponse) {}
+    async fn update(&self, _req: &UpdateRequest<'_>, _resp: &mut UpdateResponse) {}
+    async fn delete(&self, _req: &DeleteRequest<'_>, _resp: &mut DeleteResponse) {}
+}
+
+struct BrokenProvider;
+
+#[async_trait]
+impl Provider for BrokenProvider {
+    fn schema(&self) -> Schema {
+        Schema::new()
+    }
+    async fn configure(&self, _req: &ConfigureRequest<'_>, _diags: &mut Diagnostics) {}
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        vec![Arc::new(Broken)]
+    }
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        Vec::new()
+    }
+}
+
+#[tokio::test]
+async fn schema_mistakes_are_reported_as_diagnostics() {
+    let mut c = client_for(Arc::new(BrokenProvider)).await;
+    let r = c
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .expect("schema")
+        .into_inner();
+    assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+    assert!(
+        r.diagnostics[0]
+            .detail
+            .contains("fake_broken: attribute `name`")
+    );
+}

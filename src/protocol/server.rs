@@ -88,7 +88,16 @@ impl GrpcProvider {
                 )
             })
             .collect();
+        let mut schema_diags = Diagnostics::new();
+        engine::check_schema("provider", &provider_schema, &mut schema_diags);
+        for (name, e) in &resources {
+            engine::check_schema(name, &e.schema, &mut schema_diags);
+        }
+        for (name, e) in &data_sources {
+            engine::check_schema(name, &e.schema, &mut schema_diags);
+        }
         let schema_response = pb::get_provider_schema::Response {
+            diagnostics: diagnostics_to_proto(&schema_diags),
             provider: Some(schema_to_proto(&provider_schema.to_protocol())),
             resource_schemas: resources
                 .iter()
