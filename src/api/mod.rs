@@ -1,4 +1,11 @@
 //! The HAR API: wire models shared with har-local, ref encoding, and the HTTP client.
 
+pub mod client;
+pub mod error;
 pub mod model;
 pub mod refs;
+pub mod retry;
+
+pub use client::{Client, Config, Deleted, ListQuery, ListScope, USER_AGENT};
+pub use error::Error;
+pub use retry::RetryPolicy;

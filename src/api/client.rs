@@ -1,0 +1,853 @@
+//! The HAR registry API client: one pooled HTTP client per provider instance, the five
+//! registry operations the provider needs, and the single retry loop they all go through.
+//!
+//! Works unchanged against the real service (`https://app.harness.io/gateway`) and
+//! against har-local (`http://127.0.0.1:8787/gateway`): both serve `{endpoint}/har/api/v1`.
+
+use std::fmt;
+use std::sync::{Arc, Once};
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::Method;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::api::error::{Error, excerpt};
+use crate::api::model::{
+    Envelope, ErrorBody, ListRegistry, Registry, RegistryMetadata, RegistryRequest,
+};
+use crate::api::refs::{RegistryRef, Scope};
+use crate::api::retry::{self, Clock, RetryPolicy, SystemClock};
+
+/// Sent on every request, so the service's logs can tell this provider apart.
+pub const USER_AGENT: &str = concat!("terraform-provider-har/", env!("CARGO_PKG_VERSION"));
+
+/// Where the API lives below the endpoint (har-api.md §1.1).
+const API_BASE: [&str; 3] = ["har", "api", "v1"];
+
+/// What the client needs to talk to one HAR account.
+#[derive(Clone)]
+pub struct Config {
+    /// e.g. `https://app.harness.io/gateway` or `http://127.0.0.1:8787/gateway`; a trailing
+    /// `/` is fine.
+    pub endpoint: String,
+    /// Sent as `x-api-key`; never logged, redacted in `Debug`.
+    pub api_key: String,
+    /// The scope used when a create request names no `parentRef`.
+    pub account_id: String,
+    /// Time to establish a TCP (and TLS) connection.
+    pub connect_timeout: Duration,
+    /// Time for one attempt, from sending to the last byte of the answer.
+    pub request_timeout: Duration,
+    pub retry: RetryPolicy,
+    /// Time and sleeping for the retry loop; tests replace it to skip real waits.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Config {
+    pub fn new(
+        endpoint: impl Into<String>,
+        api_key: impl Into<String>,
+        account_id: impl Into<String>,
+    ) -> Self {
+        Config {
+            endpoint: endpoint.into(),
+            api_key: api_key.into(),
+            account_id: account_id.into(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+/// Environment variables that tune the client without a provider attribute (CI runs and
+/// fault tests want shorter waits than a user at a desk): durations in seconds, decimals
+/// allowed.
+pub const ENV_CONNECT_TIMEOUT: &str = "HAR_CLIENT_CONNECT_TIMEOUT";
+pub const ENV_REQUEST_TIMEOUT: &str = "HAR_CLIENT_REQUEST_TIMEOUT";
+pub const ENV_RETRY_BUDGET: &str = "HAR_CLIENT_RETRY_BUDGET";
+pub const ENV_MAX_ATTEMPTS: &str = "HAR_CLIENT_MAX_ATTEMPTS";
+
+impl Config {
+    /// Applies the `HAR_CLIENT_*` overrides found through `lookup` (normally
+    /// `|k| std::env::var(k).ok()`); a value that does not parse is an error naming it.
+    pub fn with_overrides(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, Error> {
+        let seconds = |name: &str| -> Result<Option<Duration>, Error> {
+            let Some(raw) = lookup(name) else {
+                return Ok(None);
+            };
+            raw.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|s| s.is_finite() && *s > 0.0 && *s < 1e9)
+                .map(|s| Some(Duration::from_secs_f64(s)))
+                .ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "{name}={raw:?} is not a positive number of seconds"
+                    ))
+                })
+        };
+        if let Some(d) = seconds(ENV_CONNECT_TIMEOUT)? {
+            self.connect_timeout = d;
+        }
+        if let Some(d) = seconds(ENV_REQUEST_TIMEOUT)? {
+            self.request_timeout = d;
+        }
+        if let Some(d) = seconds(ENV_RETRY_BUDGET)? {
+            self.retry.budget = d;
+        }
+        if let Some(raw) = lookup(ENV_MAX_ATTEMPTS) {
+            self.retry.max_attempts = raw
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| {
+                    Error::Invalid(format!(
+                        "{ENV_MAX_ATTEMPTS}={raw:?} is not a whole number of attempts (1 or more)"
+                    ))
+                })?;
+        }
+        Ok(self)
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("endpoint", &self.endpoint)
+            .field("api_key", &"<redacted>")
+            .field("account_id", &self.account_id)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a delete ended; both are success for Terraform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deleted {
+    /// This call deleted it.
+    Now,
+    /// It was not there (deleted out of band, or by an earlier attempt of this call whose
+    /// answer was lost).
+    AlreadyGone,
+}
+
+/// `scope` filter of the list call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListScope {
+    /// Only the given scope (the server's default).
+    None,
+    /// The given scope and its parents.
+    Ancestors,
+    /// The given scope and its children.
+    Descendants,
+}
+
+impl ListScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListScope::None => "none",
+            ListScope::Ancestors => "ancestors",
+            ListScope::Descendants => "descendants",
+        }
+    }
+}
+
+/// Filters and paging of `GET /spaces/{scope}/+/registries` (har-api.md §2.4).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListQuery {
+    /// Any of these package types (repeatable `package_type`).
+    pub package_types: Vec<String>,
+    /// `VIRTUAL` or `UPSTREAM`.
+    pub registry_type: Option<String>,
+    /// 0-based page.
+    pub page: Option<u32>,
+    pub size: Option<u32>,
+    /// Substring of the identifier.
+    pub search_term: Option<String>,
+    pub scope: Option<ListScope>,
+    /// `identifier`, `lastModified`, ...; `list_all_registries` defaults it to `identifier`
+    /// so that paging is stable.
+    pub sort_field: Option<String>,
+    /// `ASC` or `DESC`.
+    pub sort_order: Option<String>,
+}
+
+/// Page size `list_all_registries` asks for when the query names none.
+const LIST_ALL_PAGE_SIZE: u32 = 100;
+/// A server that never says "last page" must not keep us looping.
+const LIST_ALL_MAX_PAGES: u32 = 10_000;
+
+/// The HAR client. Cloning is cheap and shares the connection pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.inner.base.as_str())
+            .field("account_id", &self.inner.account_id)
+            .finish_non_exhaustive()
+    }
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: Url,
+    account_id: String,
+    request_timeout: Duration,
+    retry: RetryPolicy,
+    clock: Arc<dyn Clock>,
+}
+
+/// A 2xx answer, body read in full.
+struct Reply {
+    status: u16,
+    body: Vec<u8>,
+}
+
+/// A failed attempt and the server's `Retry-After`, if it gave one.
+struct Failure {
+    error: Error,
+    retry_after: Option<Duration>,
+}
+
+/// What the retry loop learned besides the result.
+struct Trace {
+    /// Some attempt's outcome is unknown: a write may have taken effect.
+    outcome_unknown: bool,
+}
+
+/// reqwest is built with `rustls-no-provider`, so a process-wide rustls crypto provider has
+/// to exist before the first client is built. Another part of the process (tonic) may have
+/// installed one already, which is just as good.
+fn install_crypto_provider() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+/// `{endpoint}/har/api/v1`, tolerating a trailing `/`; only absolute http(s) URLs.
+fn base_url(endpoint: &str) -> Result<Url, Error> {
+    let mut url = Url::parse(endpoint.trim())
+        .map_err(|e| Error::Invalid(format!("endpoint {endpoint:?} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(Error::Invalid(format!(
+            "endpoint {endpoint:?} must be an http(s) URL with a host"
+        )));
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    url.path_segments_mut()
+        .map_err(|_| Error::Invalid(format!("endpoint {endpoint:?} cannot be a base URL")))?
+        .pop_if_empty()
+        .extend(API_BASE);
+    Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+impl Client {
+    pub fn new(config: Config) -> Result<Client, Error> {
+        install_crypto_provider();
+        let base = base_url(&config.endpoint)?;
+        let mut key = HeaderValue::from_str(&config.api_key).map_err(|_| {
+            Error::Invalid("the API key contains characters a header cannot carry".into())
+        })?;
+        // Keeps the key out of hyper's and reqwest's own debug output.
+        key.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert("x-api-key", key);
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let mut builder = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .default_headers(headers)
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout);
+        // `HTTPS_PROXY` and friends are honoured for the real service, but a local server
+        // (har-local in CI) must never be sent through a proxy that cannot reach it.
+        if is_loopback(&base) {
+            builder = builder.no_proxy();
+        }
+        let http = builder
+            .build()
+            .map_err(|e| Error::Invalid(format!("could not build the HTTP client: {e}")))?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                account_id: config.account_id,
+                request_timeout: config.request_timeout,
+                retry: config.retry,
+                clock: config.clock,
+            }),
+        })
+    }
+
+    /// `{endpoint}/har/api/v1`.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base
+    }
+
+    pub fn account_id(&self) -> &str {
+        &self.inner.account_id
+    }
+
+    /// `POST /registry?space_ref=<scope>`, the scope being `req.parent_ref` (the account
+    /// when absent; it is also put into the body, which is what the OSS server reads).
+    ///
+    /// When an attempt's outcome was unknown (its answer was lost) and a later attempt is
+    /// told the identifier is "already defined", the registry is read back: if it is what
+    /// was sent (identifier, package type, config type, in this scope) the earlier attempt
+    /// created it and it is returned; otherwise the refusal is.
+    pub async fn create_registry(&self, req: &RegistryRequest) -> Result<Registry, Error> {
+        let scope = match &req.parent_ref {
+            Some(p) => {
+                Scope::parse(p).map_err(|e| Error::Invalid(format!("parentRef {p:?}: {e}")))?
+            }
+            None => Scope::parse(&self.inner.account_id).map_err(|e| {
+                Error::Invalid(format!("account id {:?}: {e}", self.inner.account_id))
+            })?,
+        };
+        let mut body = req.clone();
+        body.parent_ref = Some(scope.to_string());
+        let mut url = self.url(&["registry"]);
+        url.query_pairs_mut()
+            .append_pair("space_ref", &scope.to_string());
+        let json = to_json(&body)?;
+        let (result, trace) = self.call(Method::POST, url, Some(json)).await;
+        match result {
+            Ok(reply) => decode(reply),
+            Err(err) if trace.outcome_unknown && is_already_defined(&err) => {
+                let reg_ref = RegistryRef::new(scope, body.identifier.clone());
+                match self.get_registry(&reg_ref).await {
+                    Ok(Some(existing)) if created_from(&existing, &body) => {
+                        tracing::info!(
+                            registry = %reg_ref,
+                            "create: an earlier attempt's answer was lost but it created the \
+                             registry; adopting it"
+                        );
+                        Ok(existing)
+                    }
+                    Ok(_) => Err(err),
+                    // "already defined" is still the truth about the identifier, and the
+                    // one a user can act on (import it); the failed read-back is logged.
+                    Err(read_err) => {
+                        tracing::warn!(
+                            registry = %reg_ref,
+                            error = %read_err,
+                            "create: could not read back a registry that may be ours"
+                        );
+                        Err(err)
+                    }
+                }
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// `GET /registry/{ref}/+`; `None` when the registry does not exist (404, or a 400
+    /// saying "not found", e.g. for a scope that is gone).
+    pub async fn get_registry(&self, reg: &RegistryRef) -> Result<Option<Registry>, Error> {
+        let (result, _) = self.call(Method::GET, self.registry_url(reg), None).await;
+        match result {
+            Ok(reply) => decode(reply).map(Some),
+            Err(err) if is_absent(&err) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// `PUT /registry/{ref}/+` with the whole registry (PUT replaces, har-api.md §3.4).
+    /// A registry that does not exist is [`Error::NotFound`] (the OSS server answers 400
+    /// "registry not found: ..." here, har-api.md §2.5).
+    pub async fn update_registry(
+        &self,
+        reg: &RegistryRef,
+        req: &RegistryRequest,
+    ) -> Result<Registry, Error> {
+        let json = to_json(req)?;
+        let (result, _) = self
+            .call(Method::PUT, self.registry_url(reg), Some(json))
+            .await;
+        match result {
+            Ok(reply) => decode(reply),
+            Err(err) => Err(as_not_found(err)),
+        }
+    }
+
+    /// `DELETE /registry/{ref}/+`. A registry that is not there counts as deleted (404, or
+    /// the OSS server's 400 "registry not found: ..."; har-api.md §2.5, §6); the answer says
+    /// which case it was.
+    pub async fn delete_registry(&self, reg: &RegistryRef) -> Result<Deleted, Error> {
+        let (result, _) = self
+            .call(Method::DELETE, self.registry_url(reg), None)
+            .await;
+        match result {
+            Ok(_) => Ok(Deleted::Now),
+            Err(err) if is_absent(&err) => Ok(Deleted::AlreadyGone),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// One page of `GET /spaces/{scope}/+/registries`.
+    pub async fn list_registries(
+        &self,
+        scope: &Scope,
+        query: &ListQuery,
+    ) -> Result<ListRegistry, Error> {
+        let mut url = self.scope_url(scope, "registries");
+        {
+            let mut q = url.query_pairs_mut();
+            for pt in &query.package_types {
+                q.append_pair("package_type", pt);
+            }
+            let optional = [
+                ("type", query.registry_type.clone()),
+                ("page", query.page.map(|p| p.to_string())),
+                ("size", query.size.map(|s| s.to_string())),
+                ("search_term", query.search_term.clone()),
+                ("scope", query.scope.map(|s| s.as_str().to_string())),
+                ("sort_field", query.sort_field.clone()),
+                ("sort_order", query.sort_order.clone()),
+            ];
+            for (name, value) in optional {
+                if let Some(v) = value {
+                    q.append_pair(name, &v);
+                }
+            }
+        }
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        let (result, _) = self.call(Method::GET, url, None).await;
+        decode(result?)
+    }
+
+    /// Every registry the query matches, following pages from `query.page` (default 0).
+    pub async fn list_all_registries(
+        &self,
+        scope: &Scope,
+        query: &ListQuery,
+    ) -> Result<Vec<RegistryMetadata>, Error> {
+        let mut q = query.clone();
+        let size = q.size.unwrap_or(LIST_ALL_PAGE_SIZE).max(1);
+        q.size = Some(size);
+        if q.sort_field.is_none() {
+            q.sort_field = Some("identifier".into());
+            q.sort_order.get_or_insert_with(|| "ASC".into());
+        }
+        let first = q.page.unwrap_or(0);
+        let mut out = Vec::new();
+        for page in first..first.saturating_add(LIST_ALL_MAX_PAGES) {
+            q.page = Some(page);
+            let list = self.list_registries(scope, &q).await?;
+            let n = list.registries.len();
+            out.extend(list.registries);
+            let last = if n == 0 {
+                true
+            } else if list.page_count > 0 {
+                i64::from(page) + 1 >= list.page_count
+            } else {
+                n < size as usize
+            };
+            if last {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.inner.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            // Each segment is percent-encoded, so a `/` inside one cannot add a level.
+            path.extend(segments);
+        }
+        url
+    }
+
+    /// `/registry/<account>[/<org>[/<project>]]/<identifier>/+`: the form the official SDK
+    /// uses (har-api.md §1.4).
+    fn registry_url(&self, reg: &RegistryRef) -> Url {
+        let mut segments = vec!["registry"];
+        segments.extend(scope_segments(&reg.scope));
+        segments.push(&reg.identifier);
+        segments.push("+");
+        self.url(&segments)
+    }
+
+    /// `/spaces/<scope>/+/<tail>`.
+    fn scope_url(&self, scope: &Scope, tail: &str) -> Url {
+        let mut segments = vec!["spaces"];
+        segments.extend(scope_segments(scope));
+        segments.push("+");
+        segments.push(tail);
+        self.url(&segments)
+    }
+
+    /// The retry loop, the only one: sends `body` to `url` until an attempt succeeds, fails
+    /// in a way retrying cannot fix, or the policy (attempts, budget) says stop.
+    async fn call(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+    ) -> (Result<Reply, Error>, Trace) {
+        let inner = &self.inner;
+        let path = url
+            .path()
+            .strip_prefix(inner.base.path())
+            .unwrap_or(url.path())
+            .to_string();
+        let started = inner.clock.now();
+        let mut trace = Trace {
+            outcome_unknown: false,
+        };
+        let mut attempt: u32 = 1;
+        loop {
+            let elapsed = inner.clock.now().saturating_duration_since(started);
+            let timeout = inner
+                .request_timeout
+                .min(inner.retry.budget.saturating_sub(elapsed))
+                .max(Duration::from_millis(1));
+            let t0 = Instant::now();
+            let result = self.attempt(&method, &url, body.as_deref(), timeout).await;
+            let duration_ms = t0.elapsed().as_millis() as u64;
+            let failure = match result {
+                Ok(reply) => {
+                    tracing::debug!(%method, %path, status = reply.status, duration_ms, attempt, "HAR API call");
+                    return (Ok(reply), trace);
+                }
+                Err(failure) => failure,
+            };
+            tracing::debug!(
+                %method, %path, status = failure.error.status(), duration_ms, attempt,
+                error = %failure.error, "HAR API call failed"
+            );
+            trace.outcome_unknown |= retry::outcome_unknown(&failure.error);
+            if !retry::is_retryable(&failure.error) {
+                return (Err(failure.error), trace);
+            }
+            let elapsed = inner.clock.now().saturating_duration_since(started);
+            let jitter: f64 = rand::random();
+            match inner
+                .retry
+                .delay_before(attempt + 1, elapsed, failure.retry_after, jitter)
+            {
+                Some(delay) => {
+                    tracing::debug!(%method, %path, attempt, delay_ms = delay.as_millis() as u64, "retrying HAR API call");
+                    inner.clock.sleep(delay).await;
+                    attempt += 1;
+                }
+                None => {
+                    let error = Error::BudgetSpent {
+                        operation: format!("{method} {path}"),
+                        attempts: attempt,
+                        elapsed,
+                        outcome_unknown: trace.outcome_unknown,
+                        last: Box::new(failure.error),
+                    };
+                    return (Err(error), trace);
+                }
+            }
+        }
+    }
+
+    /// One attempt: send, read the whole answer within `timeout`, classify it.
+    async fn attempt(
+        &self,
+        method: &Method,
+        url: &Url,
+        body: Option<&[u8]>,
+        timeout: Duration,
+    ) -> Result<Reply, Failure> {
+        let mut request = self
+            .inner
+            .http
+            .request(method.clone(), url.clone())
+            .timeout(timeout);
+        if let Some(body) = body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_vec());
+        }
+        let exchange = async {
+            let response = request.send().await?;
+            let status = response.status().as_u16();
+            let retry_after = response
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+            let body = response.bytes().await?;
+            Ok::<_, reqwest::Error>((status, retry_after, body.to_vec()))
+        };
+        let fail = |error| Failure {
+            error,
+            retry_after: None,
+        };
+        match tokio::time::timeout(timeout, exchange).await {
+            Err(_) => Err(fail(Error::Timeout { after: timeout })),
+            Ok(Err(e)) if e.is_timeout() => Err(fail(Error::Timeout { after: timeout })),
+            Ok(Err(e)) => Err(fail(Error::Transport {
+                message: error_chain(&e),
+                request_sent: !e.is_connect(),
+            })),
+            Ok(Ok((status, retry_after, body))) => classify(status, retry_after, body),
+        }
+    }
+}
+
+fn scope_segments(scope: &Scope) -> Vec<&str> {
+    let mut out = vec![scope.account.as_str()];
+    out.extend(scope.org.as_deref());
+    out.extend(scope.project.as_deref());
+    out
+}
+
+/// Turns a non-2xx answer into its error, keeping the server's message.
+fn classify(status: u16, retry_after: Option<Duration>, body: Vec<u8>) -> Result<Reply, Failure> {
+    if (200..300).contains(&status) {
+        return Ok(Reply { status, body });
+    }
+    let message = error_message(status, &body);
+    let error = match status {
+        404 => Error::NotFound { status, message },
+        401 | 403 => Error::Unauthorized { status, message },
+        429 => Error::Throttled { message },
+        500..=599 => Error::Server { status, message },
+        _ => Error::Rejected { status, message },
+    };
+    Err(Failure { error, retry_after })
+}
+
+/// `{"code","message"}` when the body is one (har-api.md §2.5), else the text of the body
+/// (the OSS server answers some errors in text/plain), else the status's reason.
+fn error_message(status: u16, body: &[u8]) -> String {
+    if let Ok(err) = serde_json::from_slice::<ErrorBody>(body)
+        && !err.message.trim().is_empty()
+    {
+        return err.message;
+    }
+    let text = excerpt(body);
+    if !text.is_empty() {
+        return text;
+    }
+    reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("no message")
+        .to_string()
+}
+
+/// reqwest's Display hides the cause ("error sending request"); the chain says what broke.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = s.source();
+    }
+    out
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, Error> {
+    serde_json::to_vec(value).map_err(|e| Error::Invalid(format!("could not encode the body: {e}")))
+}
+
+fn decode<T: DeserializeOwned>(reply: Reply) -> Result<T, Error> {
+    let bad = |reason: String| Error::Decode {
+        status: reply.status,
+        reason,
+        excerpt: excerpt(&reply.body),
+    };
+    let envelope: Envelope<T> =
+        serde_json::from_slice(&reply.body).map_err(|e| bad(e.to_string()))?;
+    envelope
+        .data
+        .ok_or_else(|| bad("the envelope has no `data`".into()))
+}
+
+/// The registry is not there: 404, or a 400 whose message says "not found" (the OSS
+/// server's answer to PUT/DELETE of an unknown registry, and to a scope that is gone).
+fn is_absent(err: &Error) -> bool {
+    match err {
+        Error::NotFound { .. } => true,
+        Error::Rejected { status, message } => says_not_found(*status, message),
+        _ => false,
+    }
+}
+
+fn says_not_found(status: u16, message: &str) -> bool {
+    status == 400 && message.to_ascii_lowercase().contains("not found")
+}
+
+fn as_not_found(err: Error) -> Error {
+    match err {
+        Error::Rejected { status, message } if says_not_found(status, &message) => {
+            Error::NotFound { status, message }
+        }
+        other => other,
+    }
+}
+
+/// The answer to creating an identifier that is taken (har-api.md §2.5: 400 "registry 'X'
+/// is already defined under '...'"; a 409 "already exists" is accepted too).
+fn is_already_defined(err: &Error) -> bool {
+    match err {
+        Error::Rejected {
+            status: 400 | 409,
+            message,
+        } => {
+            let m = message.to_ascii_lowercase();
+            m.contains("already defined") || m.contains("already exists")
+        }
+        _ => false,
+    }
+}
+
+/// Is `existing` the registry `sent` would have created? Read from the same scope, so the
+/// scope matches by construction (a registry is only found in its exact scope, §1.4).
+fn created_from(existing: &Registry, sent: &RegistryRequest) -> bool {
+    let Some(config) = &sent.config else {
+        return false;
+    };
+    existing.identifier == sent.identifier
+        && existing
+            .package_type
+            .eq_ignore_ascii_case(&sent.package_type)
+        && existing.config.type_name() == config.type_name()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_tolerates_a_trailing_slash() {
+        for e in [
+            "http://127.0.0.1:8787/gateway",
+            "http://127.0.0.1:8787/gateway/",
+        ] {
+            assert_eq!(
+                base_url(e).unwrap().as_str(),
+                "http://127.0.0.1:8787/gateway/har/api/v1"
+            );
+        }
+        assert_eq!(
+            base_url("https://app.harness.io").unwrap().as_str(),
+            "https://app.harness.io/har/api/v1"
+        );
+    }
+
+    #[test]
+    fn loopback_endpoints_are_recognised() {
+        for (e, want) in [
+            ("http://127.0.0.1:8787/gateway", true),
+            ("http://localhost:8787/gateway", true),
+            ("http://[::1]:8787/gateway", true),
+            ("https://app.harness.io/gateway", false),
+        ] {
+            assert_eq!(is_loopback(&base_url(e).unwrap()), want, "{e}");
+        }
+    }
+
+    #[test]
+    fn base_url_refuses_what_is_not_http() {
+        for e in [
+            "ftp://x/gateway",
+            "app.harness.io/gateway",
+            "",
+            "mailto:a@b",
+        ] {
+            assert!(matches!(base_url(e), Err(Error::Invalid(_))), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn error_message_prefers_the_json_message() {
+        let body = br#"{"code":"400","message":"invalid package type: FOO"}"#;
+        assert_eq!(error_message(400, body), "invalid package type: FOO");
+        assert_eq!(
+            error_message(400, b"can't decode JSON body: eof\n"),
+            "can't decode JSON body: eof"
+        );
+        assert_eq!(error_message(503, b""), "Service Unavailable");
+    }
+
+    #[test]
+    fn not_found_400s_count_as_absent() {
+        let rejected = |m: &str| Error::Rejected {
+            status: 400,
+            message: m.into(),
+        };
+        assert!(is_absent(&rejected("registry not found: acct/x")));
+        assert!(!is_absent(&rejected(
+            "upstream Proxy: [x] is being used inside Registry: [v]"
+        )));
+        assert!(matches!(
+            as_not_found(rejected("registry not found: a/b")),
+            Error::NotFound { status: 400, .. }
+        ));
+    }
+
+    #[test]
+    fn overrides_tune_timeouts_and_retries() {
+        let env = |k: &str| match k {
+            ENV_REQUEST_TIMEOUT => Some("0.5".to_string()),
+            ENV_RETRY_BUDGET => Some("20".to_string()),
+            ENV_MAX_ATTEMPTS => Some("3".to_string()),
+            _ => None,
+        };
+        let c = Config::new("http://x/gateway", "k", "a")
+            .with_overrides(env)
+            .unwrap();
+        assert_eq!(c.request_timeout, Duration::from_millis(500));
+        assert_eq!(c.connect_timeout, Duration::from_secs(10));
+        assert_eq!(c.retry.budget, Duration::from_secs(20));
+        assert_eq!(c.retry.max_attempts, 3);
+        for (k, v) in [
+            (ENV_CONNECT_TIMEOUT, "soon"),
+            (ENV_REQUEST_TIMEOUT, "-1"),
+            (ENV_MAX_ATTEMPTS, "0"),
+        ] {
+            let r = Config::new("http://x/gateway", "k", "a")
+                .with_overrides(|name| (name == k).then(|| v.to_string()));
+            match r {
+                Err(Error::Invalid(m)) => assert!(m.contains(k), "{m}"),
+                other => panic!("{k}={v}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn config_debug_redacts_the_key() {
+        let c = Config::new("http://127.0.0.1:1/gateway", "pat.secret.value", "acct");
+        let text = format!("{c:?}");
+        assert!(!text.contains("pat.secret.value"), "{text}");
+        assert!(text.contains("<redacted>"));
+    }
+}
