@@ -1,5 +1,6 @@
 //! provider (in progress)
 
+pub mod data_sources;
 pub mod diag;
 pub mod model;
 pub mod online;
