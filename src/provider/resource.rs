@@ -4,11 +4,11 @@
 //! which [`Kind`] selects.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 
 use async_trait::async_trait;
 
-use crate::api::Client;
+use crate::api::{Client, Config as ApiConfig};
 use crate::api::model::{Registry, RegistryConfig, RegistryRequest};
 use crate::api::refs::{RegistryRef, Scope};
 use crate::framework::{
@@ -17,18 +17,81 @@ use crate::framework::{
     ReadRequest, ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse, ValidateRequest,
 };
 use crate::protocol::value::{AttributePath, Value};
+use crate::provider::config::ProviderConfig;
 use crate::provider::diag::{Finding, Severity};
 use crate::provider::model::{self, Defaults, Known, string, strings};
 use crate::provider::{online, validate};
 
-/// What ConfigureProvider gives the resources: one pooled API client and the provider's
-/// account and default scope.
+/// What the resources work with once the provider is configured: one pooled API client and
+/// the provider's account and default scope.
 pub struct HarContext {
     pub client: Client,
     pub defaults: Defaults,
 }
 
-pub type Shared = ProviderData<HarContext>;
+/// Built once per ConfigureProvider call (one provider process may serve many Terraform
+/// runs in debug/reattach mode, each configuring it anew) and shared by every resource and
+/// data source of the process, so they all use the same connection pool.
+type ContextCache = Vec<(Weak<ProviderConfig>, Arc<HarContext>)>;
+static CONTEXTS: Mutex<ContextCache> = Mutex::new(Vec::new());
+
+/// The resources' handle on the provider configuration.
+#[derive(Clone)]
+pub struct Shared {
+    config: ProviderData<ProviderConfig>,
+}
+
+impl Shared {
+    pub fn new(config: ProviderData<ProviderConfig>) -> Self {
+        Shared { config }
+    }
+
+    fn context(config: &Arc<ProviderConfig>) -> Result<Arc<HarContext>, crate::api::Error> {
+        let mut cache = match CONTEXTS.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        cache.retain(|(w, _)| w.strong_count() > 0);
+        if let Some((_, ctx)) = cache
+            .iter()
+            .find(|(w, _)| w.upgrade().is_some_and(|c| Arc::ptr_eq(&c, config)))
+        {
+            return Ok(Arc::clone(ctx));
+        }
+        let client = Client::new(ApiConfig::new(
+            config.endpoint.clone(),
+            config.api_key.clone(),
+            config.account_id.clone(),
+        ))?;
+        let ctx = Arc::new(HarContext {
+            client,
+            defaults: Defaults {
+                account_id: config.account_id.clone(),
+                org_id: config.org_id.clone(),
+                project_id: config.project_id.clone(),
+            },
+        });
+        cache.push((Arc::downgrade(config), Arc::clone(&ctx)));
+        Ok(ctx)
+    }
+
+    /// The context, or `None` while the provider is not configured (e.g. at validate time).
+    pub fn get(&self) -> Option<Arc<HarContext>> {
+        Self::context(&self.config.get()?).ok()
+    }
+
+    /// The context, or an error diagnostic saying why there is none.
+    pub fn require(&self, diags: &mut Diagnostics) -> Option<Arc<HarContext>> {
+        let config = self.config.require(diags)?;
+        match Self::context(&config) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                diags.error("Cannot build the HAR API client", e.to_string());
+                None
+            }
+        }
+    }
+}
 
 /// Which of the two resources (and data sources) a piece of shared code is working for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,3 +1,4 @@
 #![allow(dead_code)]
 
 pub mod har_local;
+pub mod terraform;
