@@ -193,3 +193,10 @@ pub fn run_all(acc: &Acc, scenarios: &[Scenario], workers: usize) {
     let failed = failed.into_inner().unwrap_or_else(|p| p.into_inner());
     assert!(failed.is_empty(), "failed scenarios: {failed:?}");
 }
+
+/// Apply, then the plan right after must be empty (`plan -detailed-exitcode` = 0).
+#[track_caller]
+pub fn apply_clean(tf: &Terraform) {
+    tf.apply().succeeds();
+    tf.plan_detailed().is_empty();
+}
