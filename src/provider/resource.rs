@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex, Weak};
 
 use async_trait::async_trait;
 
-use crate::api::{Client, Config as ApiConfig};
 use crate::api::model::{Registry, RegistryConfig, RegistryRequest};
 use crate::api::refs::{RegistryRef, Scope};
+use crate::api::{Client, Config as ApiConfig};
 use crate::framework::{
     CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, Diagnostic, Diagnostics,
     ImportRequest, ImportResponse, ModifyPlanRequest, ModifyPlanResponse, ProviderData,
@@ -571,9 +571,13 @@ impl Resource for HarResource {
                 resp.diagnostics.error(
                     format!("Cannot delete {} {}: still listed by a registry", self.kind.noun(), r.identifier),
                     format!(
-                        "{doing}: {e}\n\nA registry still lists it in its upstream proxies, probably \
-                         one outside this Terraform configuration. Remove it from that registry's \
-                         upstream list first, then run terraform destroy/apply again."
+                        "{doing}: {e}\n\nA registry still lists it in its upstream proxies. If that \
+                         registry is in this configuration and this same apply removes the proxy \
+                         from its upstream_proxies, note that Terraform deletes a removed resource \
+                         before it updates the resources that referred to it: apply the registry \
+                         change first (terraform apply -target=har_registry.<name>), then apply \
+                         again. If the registry is outside this configuration, remove the proxy \
+                         from its upstream list there first."
                     ),
                 );
             } else {
