@@ -177,10 +177,11 @@ pub fn push_all(diags: &mut Diagnostics, findings: Vec<Finding>) {
 pub struct HarResource {
     kind: Kind,
     data: Shared,
-    /// Refs of objects planned for replacement with the same identifier. Terraform plans a
-    /// replacement in two calls (the update, then a create with a null prior state); the
-    /// second must not report the object being replaced as "identifier already taken".
-    replacing: Mutex<HashSet<String>>,
+    /// Refs of objects this process has seen in Terraform's state (read or planned with a
+    /// prior state). Terraform plans the create half of a replacement with a null prior
+    /// state, and a tainted object's replacement *only* that way; such a create must not
+    /// report the very object it replaces as "identifier already taken".
+    in_state: Mutex<HashSet<String>>,
 }
 
 impl HarResource {
@@ -188,12 +189,12 @@ impl HarResource {
         Arc::new(HarResource {
             kind,
             data,
-            replacing: Mutex::new(HashSet::new()),
+            in_state: Mutex::new(HashSet::new()),
         })
     }
 
-    fn replacing(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
-        match self.replacing.lock() {
+    fn in_state(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        match self.in_state.lock() {
             Ok(g) => g,
             Err(p) => p.into_inner(),
         }
@@ -347,13 +348,10 @@ impl Resource for HarResource {
                     resp.requires_replace.push(p);
                 }
             }
-            // A replacement keeps `id`, `uuid`, ... unknown (Terraform re-plans the create half
-            // with a null prior); remember the ref when the identifier stays, see `replacing`.
-            if !resp.requires_replace.is_empty()
-                && string(&resp.planned, "identifier") == string(prior, "identifier")
-                && let Some(r) = string(prior, "id").value()
-            {
-                self.replacing().insert(r.to_string());
+            // A forced replacement is planned in two calls: this one, then the create half
+            // with a null prior state; see `in_state`.
+            if let Some(r) = string(prior, "id").value() {
+                self.in_state().insert(r.to_string());
             }
         }
         let stop = crate::provider::diag::has_errors(&findings);
@@ -378,7 +376,7 @@ impl Resource for HarResource {
             .await
             {
                 Ok(Some((found, finding))) => {
-                    if !self.replacing().remove(&found.reference.to_string()) {
+                    if !self.in_state().contains(&found.reference.to_string()) {
                         online.push(finding);
                     }
                 }
@@ -481,7 +479,10 @@ impl Resource for HarResource {
             // Deleted outside Terraform: drop it from state, so the plan re-creates it.
             Ok(None) => resp.state = None,
             Ok(Some(reg)) => match self.kind.state(&reg, &r.scope, Some(req.state)) {
-                Ok(s) => resp.state = Some(s),
+                Ok(s) => {
+                    self.in_state().insert(r.to_string());
+                    resp.state = Some(s)
+                }
                 Err(msg) => resp.diagnostics.error(
                     format!(
                         "{r} is not a{} {}",

@@ -113,9 +113,10 @@ impl Acc {
         assert_eq!(r.status, 201, "create proxy {identifier}: {}", r.text());
     }
 
-    /// Every registry of the account with its `modifiedAt`, sorted: equal snapshots mean no
-    /// write happened in between.
-    pub fn snapshot(&self) -> Vec<(String, String)> {
+    /// Every registry of the account whose identifier starts with `prefix`, with its
+    /// `modifiedAt`, sorted: equal snapshots mean no write happened in between (scenarios
+    /// running in parallel use distinct prefixes).
+    pub fn snapshot(&self, prefix: &str) -> Vec<(String, String)> {
         let r = self
             .http()
             .get("/api/v1/spaces/acct/+/registries?scope=descendants&size=1000");
@@ -126,6 +127,11 @@ impl Acc {
             .cloned()
             .unwrap_or_default()
             .iter()
+            .filter(|m| {
+                m["identifier"]
+                    .as_str()
+                    .is_some_and(|i| i.starts_with(prefix))
+            })
             .map(|m| {
                 let path = m["path"].as_str().unwrap_or_default().to_string();
                 let modified = self.registry(&path)["modifiedAt"]
@@ -199,4 +205,24 @@ pub fn run_all(acc: &Acc, scenarios: &[Scenario], workers: usize) {
 pub fn apply_clean(tf: &Terraform) {
     tf.apply().succeeds();
     tf.plan_detailed().is_empty();
+}
+
+/// Assertions on terraform's output that ignore how it wrapped the lines.
+pub trait Says {
+    fn says(&self, text: &str) -> &Self;
+}
+
+impl Says for super::terraform::TfOutput {
+    #[track_caller]
+    fn says(&self, text: &str) -> &Self {
+        let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat(&self.output()).contains(&flat(text)),
+            "expected the output to say {text:?}\nterraform {}\nexit code {}\n{}",
+            self.args.join(" "),
+            self.code,
+            self.output()
+        );
+        self
+    }
 }
