@@ -16,7 +16,7 @@ use crate::framework::{
     ImportRequest, ImportResponse, ModifyPlanRequest, ModifyPlanResponse, ProviderData,
     ReadRequest, ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse, ValidateRequest,
 };
-use crate::protocol::value::{AttributePath, Value};
+use crate::protocol::value::{AttributePath, PathStep, Value};
 use crate::provider::config::ProviderConfig;
 use crate::provider::diag::{Finding, Severity};
 use crate::provider::model::{self, Defaults, Known, string, strings};
@@ -157,9 +157,22 @@ impl Kind {
 }
 
 pub fn to_diagnostic(f: Finding) -> Diagnostic {
+    // Terraform points at a configuration line only through top-level attributes (and
+    // list indexes), not inside a nested attribute's object, so name such paths in the text.
+    let nested = f.path.as_ref().is_some_and(|p| {
+        p.steps
+            .iter()
+            .filter(|s| matches!(s, PathStep::Attribute(_)))
+            .count()
+            > 1
+    });
+    let detail = match &f.path {
+        Some(p) if nested && !f.detail.starts_with(&p.to_string()) => format!("{p}: {}", f.detail),
+        _ => f.detail,
+    };
     let d = match f.severity {
-        Severity::Error => Diagnostic::error(f.summary, f.detail),
-        Severity::Warning => Diagnostic::warning(f.summary, f.detail),
+        Severity::Error => Diagnostic::error(f.summary, detail),
+        Severity::Warning => Diagnostic::warning(f.summary, detail),
     };
     match f.path {
         Some(p) => d.at(p),
