@@ -248,25 +248,15 @@ fn keep_url(prior: Option<&Value>, server: &str) -> Value {
     }
 }
 
-/// A secret space path: `""` is null; a path that differs only by a trailing `/` is the
-/// same; and when the user gave none, the server's echo of the registry's own scope (where it
-/// looks a secret up by default) is still "none".
-fn keep_space_path(
-    prior: Option<&str>,
-    prior_known_null: bool,
-    server: Option<&str>,
-    own: &Scope,
-) -> Value {
+/// A secret space path: `""` is null, and a path that differs only by a surrounding `/` is
+/// the same path. (The server answers `""` when none was given, har-api.md §2.3.)
+fn keep_space_path(prior: Option<&str>, server: Option<&str>) -> Value {
     let server = server.unwrap_or("").trim();
     let norm = |s: &str| s.trim().trim_matches('/').to_string();
     match prior {
-        Some(p) if norm(p) == norm(server) => return str_value(p),
-        _ => {}
-    }
-    if server.is_empty() || (prior_known_null && norm(server) == own.to_string()) {
-        Value::Null
-    } else {
-        str_value(server)
+        Some(p) if norm(p) == norm(server) => str_value(p),
+        _ if server.is_empty() => Value::Null,
+        _ => str_value(server),
     }
 }
 
@@ -362,8 +352,6 @@ pub fn proxy_state(reg: &Registry, scope: &Scope, prior: Option<&Value>) -> Resu
         obj.and_then(|o| string(o, name).value())
             .map(str::to_string)
     };
-    let prior_null =
-        |obj: Option<&Value>, name: &str| obj.is_none_or(|o| string(o, name).is_null());
 
     let user_password = if auth_type == "UserPassword" {
         let p = prior_obj("user_password");
@@ -380,9 +368,7 @@ pub fn proxy_state(reg: &Registry, scope: &Scope, prior: Option<&Value>) -> Resu
                 "secret_space_path",
                 keep_space_path(
                     prior_str(p, "secret_space_path").as_deref(),
-                    prior_null(p, "secret_space_path"),
                     auth.secret_space_path.as_deref(),
-                    scope,
                 ),
             ),
         ])
@@ -402,9 +388,7 @@ pub fn proxy_state(reg: &Registry, scope: &Scope, prior: Option<&Value>) -> Resu
                 "access_key_secret_space_path",
                 keep_space_path(
                     prior_str(p, "access_key_secret_space_path").as_deref(),
-                    prior_null(p, "access_key_secret_space_path"),
                     auth.access_key_secret_space_path.as_deref(),
-                    scope,
                 ),
             ),
             (
@@ -415,9 +399,7 @@ pub fn proxy_state(reg: &Registry, scope: &Scope, prior: Option<&Value>) -> Resu
                 "secret_key_space_path",
                 keep_space_path(
                     prior_str(p, "secret_key_space_path").as_deref(),
-                    prior_null(p, "secret_key_space_path"),
                     auth.secret_key_space_path.as_deref(),
-                    scope,
                 ),
             ),
         ])
@@ -569,7 +551,7 @@ mod tests {
                 object_value(vec![
                     ("user_name", str_value("u")),
                     ("secret_identifier", str_value("s")),
-                    ("secret_space_path", Value::Null),
+                    ("secret_space_path", str_value("acct/o/")),
                 ]),
             ),
         ]);
@@ -579,7 +561,11 @@ mod tests {
             Some(&str_value("https://charts.example.com/"))
         );
         let up = s.get("user_password").unwrap();
-        assert_eq!(up.get("secret_space_path"), Some(&Value::Null));
+        assert_eq!(up.get("secret_space_path"), Some(&str_value("acct/o/")));
+        // Import (no prior): what the server says.
+        let s = proxy_state(&server, &scope, None).unwrap();
+        let up = s.get("user_password").unwrap();
+        assert_eq!(up.get("secret_space_path"), Some(&str_value("acct/o")));
         assert_eq!(s.get("access_key_secret_key"), Some(&Value::Null));
     }
 
