@@ -132,20 +132,21 @@ pub struct Defaults {
 
 impl Defaults {
     /// The scope a resource lives in: its own `org_id`/`project_id` when set, else the
-    /// provider's. The provider's project only applies inside the provider's org.
+    /// provider's. A resource that sets its own org does not inherit the provider's project
+    /// (so `org_id` alone means the org level).
     pub fn effective(
         &self,
         org: Option<&str>,
         project: Option<&str>,
     ) -> (Option<String>, Option<String>) {
-        let org = org.map(str::to_string).or_else(|| self.org_id.clone());
         let project = project.map(str::to_string).or_else(|| {
-            if org.is_some() && org == self.org_id {
+            if org.is_none() {
                 self.project_id.clone()
             } else {
                 None
             }
         });
+        let org = org.map(str::to_string).or_else(|| self.org_id.clone());
         (org, project)
     }
 
@@ -619,6 +620,7 @@ mod tests {
             (Some("o".into()), Some("p".into()))
         );
         assert_eq!(d.effective(Some("x"), None), (Some("x".into()), None));
+        assert_eq!(d.effective(Some("o"), None), (Some("o".into()), None));
         assert_eq!(
             d.effective(Some("o"), Some("q")),
             (Some("o".into()), Some("q".into()))

@@ -3,7 +3,7 @@
 //! every write, and import. The two differ only in their schema and their wire mapping,
 //! which [`Kind`] selects.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, Weak};
 
 use async_trait::async_trait;
@@ -27,6 +27,20 @@ use crate::provider::{online, validate};
 pub struct HarContext {
     pub client: Client,
     pub defaults: Defaults,
+    /// Upstream proxies as planned in this Terraform run, by identifier. Terraform plans a
+    /// proxy before the registries that refer to it, so a registry's link check sees the
+    /// proxy as it will be (created, replaced with another package type or scope), not only
+    /// as the server has it now.
+    pub planned_proxies: Mutex<HashMap<String, online::Found>>,
+}
+
+impl HarContext {
+    fn planned_proxies(&self) -> std::sync::MutexGuard<'_, HashMap<String, online::Found>> {
+        match self.planned_proxies.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        }
+    }
 }
 
 /// Built once per ConfigureProvider call (one provider process may serve many Terraform
@@ -70,6 +84,7 @@ impl Shared {
                 org_id: config.org_id.clone(),
                 project_id: config.project_id.clone(),
             },
+            planned_proxies: Mutex::new(HashMap::new()),
         });
         cache.push((Arc::downgrade(config), Arc::clone(&ctx)));
         Ok(ctx)
@@ -378,6 +393,18 @@ impl Resource for HarResource {
         let Some(planned_ref) = model::ref_of(&resp.planned, &ctx.defaults.account_id) else {
             return;
         };
+        if self.kind == Kind::Proxy
+            && let Known::Value(pt) = string(&resp.planned, "package_type")
+        {
+            ctx.planned_proxies().insert(
+                planned_ref.identifier.clone(),
+                online::Found {
+                    reference: planned_ref.clone(),
+                    registry_type: crate::api::model::TYPE_UPSTREAM.to_string(),
+                    package_type: pt.to_string(),
+                },
+            );
+        }
         let mut online = Vec::new();
         if !exists {
             match online::check_identifier_free(
@@ -421,8 +448,11 @@ impl Resource for HarResource {
                 .filter(|(_, n)| !before.contains(n))
                 .collect();
             if !new.is_empty() {
-                online
-                    .extend(online::check_proxies(&ctx.client, &planned_ref.scope, pt, &new).await);
+                let planned = ctx.planned_proxies().clone();
+                online.extend(
+                    online::check_proxies(&ctx.client, &planned_ref.scope, pt, &new, &planned)
+                        .await,
+                );
             }
         }
         push_all(&mut resp.diagnostics, online);
