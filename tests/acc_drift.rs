@@ -150,9 +150,10 @@ fn delete_of_gone_and_listed_elsewhere(acc: &Acc) {
         .says("Cannot delete upstream proxy dr5-a: still listed by a registry")
         .says("is being used inside Registry: [dr5-outside");
     assert!(acc.exists("acct/dr5-a"));
+    assert!(!acc.exists("acct/dr5-reg") && !acc.exists("acct/dr5-b"));
     assert_eq!(acc.delete("acct/dr5-outside").status, 200);
     // Deleted behind Terraform's back and not refreshed: deleting it again is a success.
-    assert_eq!(acc.delete("acct/dr5-b").status, 200);
+    assert_eq!(acc.delete("acct/dr5-a").status, 200);
     tf.run(&[
         "destroy",
         "-input=false",
@@ -161,5 +162,5 @@ fn delete_of_gone_and_listed_elsewhere(acc: &Acc) {
         "-refresh=false",
     ])
     .succeeds();
-    assert!(!acc.exists("acct/dr5-a"));
+    assert_eq!(tf.run(&["state", "list"]).succeeds().stdout.trim(), "");
 }
