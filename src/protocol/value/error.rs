@@ -22,8 +22,8 @@ pub enum CodecError {
         expected: usize,
         found: usize,
     },
-    /// A number in a form that is not a decimal number.
-    #[error("at {}: expected a number, found the string {text:?}", .path.describe())]
+    /// Text that is not a decimal number, or a float cty cannot hold (NaN; infinity in JSON).
+    #[error("at {}: expected a number, found {text:?}", .path.describe())]
     InvalidNumber { path: AttributePath, text: String },
     /// Unknown values have no JSON form.
     #[error("at {}: an unknown value cannot be encoded as JSON", .path.describe())]

@@ -18,7 +18,11 @@ use super::values::{Number, Value};
 /// unknown (ext 12 carries refinements, which are dropped). Objects tolerate missing
 /// attributes (null) and reject undeclared ones.
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
-    let mut r = Reader { buf: bytes, pos: 0 };
+    let mut r = Reader {
+        buf: bytes,
+        pos: 0,
+        depth: 0,
+    };
     let v = r.value(ty, &Trail::ROOT)?;
     if r.pos != bytes.len() {
         return Err(CodecError::TrailingBytes {
@@ -45,9 +49,14 @@ pub fn encode_into(out: &mut Vec<u8>, value: &Value, ty: &Type) -> Result<(), Co
 /// The encoding of an unrefined unknown: fixext1, ext type 0, one zero byte.
 pub const UNKNOWN: [u8; 3] = [0xd4, 0x00, 0x00];
 
+/// Nesting deeper than this is refused. The type bounds the depth, except that a dynamic
+/// value brings its own type, and a chain of dynamics could otherwise exhaust the stack.
+const MAX_DEPTH: usize = 128;
+
 struct Reader<'b> {
     buf: &'b [u8],
     pos: usize,
+    depth: usize,
 }
 
 impl<'b> Reader<'b> {
@@ -183,6 +192,16 @@ impl<'b> Reader<'b> {
     }
 
     fn value(&mut self, ty: &Type, at: &Trail<'_>) -> Result<Value, CodecError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.malformed(at, format!("nested deeper than {MAX_DEPTH} levels")));
+        }
+        self.depth += 1;
+        let v = self.value_at_depth(ty, at);
+        self.depth -= 1;
+        v
+    }
+
+    fn value_at_depth(&mut self, ty: &Type, at: &Trail<'_>) -> Result<Value, CodecError> {
         let marker = self.peek(at)?;
         self.pos += 1;
         match marker {
@@ -320,6 +339,17 @@ impl<'b> Reader<'b> {
     }
 
     fn number(&mut self, marker: Marker, at: &Trail<'_>) -> Result<Number, CodecError> {
+        let n = self.number_any(marker, at)?;
+        if matches!(n, Number::Float(f) if f.is_nan()) {
+            return Err(CodecError::InvalidNumber {
+                path: at.to_path(),
+                text: "NaN".to_owned(),
+            });
+        }
+        Ok(n)
+    }
+
+    fn number_any(&mut self, marker: Marker, at: &Trail<'_>) -> Result<Number, CodecError> {
         Ok(match marker {
             Marker::FixPos(n) => Number::Int(i64::from(n)),
             Marker::FixNeg(n) => Number::Int(i64::from(n)),
@@ -475,6 +505,11 @@ fn write_number(out: &mut Vec<u8>, n: &Number, at: &Trail<'_>) -> Result<(), Cod
         Number::Int(i) => io(enc::write_sint(out, *i), at),
         Number::Uint(u) => io(enc::write_uint(out, *u), at),
         // As cty: integral values that fit i64 go as ints.
+        // cty has no NaN (its NumberFloatVal panics on one): never send it to Terraform.
+        Number::Float(f) if f.is_nan() => Err(CodecError::InvalidNumber {
+            path: at.to_path(),
+            text: "NaN".to_owned(),
+        }),
         Number::Float(f) => match integral_i64(*f) {
             Some(i) => io(enc::write_sint(out, i), at),
             None => io(enc::write_f64(out, *f), at),
@@ -572,6 +607,20 @@ mod tests {
         let bad = Value::Number(Number::Decimal("ten".into()));
         assert!(matches!(
             encode(&bad, &Type::Number),
+            Err(CodecError::InvalidNumber { .. })
+        ));
+    }
+
+    #[test]
+    fn nan_is_refused_both_ways() {
+        assert!(matches!(
+            encode(&Value::number(f64::NAN), &Type::Number),
+            Err(CodecError::InvalidNumber { .. })
+        ));
+        let mut b = vec![0xcb];
+        b.extend_from_slice(&f64::NAN.to_be_bytes());
+        assert!(matches!(
+            decode(&b, &Type::Number),
             Err(CodecError::InvalidNumber { .. })
         ));
     }
@@ -687,7 +736,7 @@ mod tests {
         let err = decode(&bytes, &t).err().map(|e| e.to_string());
         assert_eq!(
             err.as_deref(),
-            Some("at ports[1]: expected a number, found the string \"x\"")
+            Some("at ports[1]: expected a number, found \"x\"")
         );
         let bytes = [0x81, 0xa5, b'p', b'o', b'r', b't', b's', 0xc3];
         let err = decode(&bytes, &t).err().map(|e| e.to_string());
@@ -725,6 +774,18 @@ mod tests {
         );
         assert!(decode(&[0x91, 0xc0], &Type::Dynamic).is_err());
         assert!(encode(&Value::string("x"), &Type::Dynamic).is_err());
+    }
+
+    #[test]
+    fn a_chain_of_dynamics_is_refused_before_the_stack_runs_out() {
+        let mut bytes = Vec::new();
+        for _ in 0..100_000 {
+            bytes.extend_from_slice(&[0x92, 0xc4, 9]);
+            bytes.extend_from_slice(b"\"dynamic\"");
+        }
+        bytes.push(0xc0);
+        let err = decode(&bytes, &Type::Dynamic).err().map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("nested deeper than 128")));
     }
 
     #[test]
