@@ -1,1 +1,77 @@
-//! provider (in progress)
+//! The HAR provider: the provider block (`config.rs`) and the resource and data source
+//! types it offers (added next to this file by the resources work).
+
+pub mod config;
+pub mod data_sources;
+pub mod diag;
+pub mod model;
+pub mod online;
+pub mod registry;
+pub mod resource;
+pub mod upstream_proxy;
+pub mod validate;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::framework::{
+    ConfigureRequest, DataSource, Diagnostics, Provider, ProviderData, Resource, Schema, Value,
+};
+pub use config::ProviderConfig;
+
+/// The provider's registry address, used by `--debug` and the tests.
+pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/tfhar/har";
+
+#[derive(Clone, Default)]
+pub struct HarProvider {
+    config: ProviderData<ProviderConfig>,
+}
+
+impl HarProvider {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The shared handle resources read the resolved configuration from.
+    pub fn config_handle(&self) -> ProviderData<ProviderConfig> {
+        self.config.clone()
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+#[async_trait]
+impl Provider for HarProvider {
+    fn schema(&self) -> Schema {
+        config::schema()
+    }
+
+    async fn validate_config(&self, config: &Value, diags: &mut Diagnostics) {
+        config::validate(config, &env, diags);
+    }
+
+    async fn configure(&self, req: &ConfigureRequest<'_>, diags: &mut Diagnostics) {
+        let resolved = config::resolve(req.config, &env, diags);
+        if let Some(c) = &resolved {
+            tracing::debug!(endpoint = %c.endpoint, account = %c.account_id, "provider configured");
+        }
+        self.config.set(resolved);
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        let shared = resource::Shared::new(self.config_handle());
+        vec![registry::new(shared.clone()), upstream_proxy::new(shared)]
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        let shared = resource::Shared::new(self.config_handle());
+        vec![
+            data_sources::registry(shared.clone()),
+            data_sources::upstream_proxy(shared.clone()),
+            data_sources::registries(shared),
+        ]
+    }
+}
