@@ -72,11 +72,15 @@ impl Shared {
         {
             return Ok(Arc::clone(ctx));
         }
-        let client = Client::new(ApiConfig::new(
-            config.endpoint.clone(),
-            config.api_key.clone(),
-            config.account_id.clone(),
-        ))?;
+        // HAR_CLIENT_* tune timeouts and retries (CI, fault tests); see api::client.
+        let client = Client::new(
+            ApiConfig::new(
+                config.endpoint.clone(),
+                config.api_key.clone(),
+                config.account_id.clone(),
+            )
+            .with_overrides(|k| std::env::var(k).ok())?,
+        )?;
         let ctx = Arc::new(HarContext {
             client,
             defaults: Defaults {
@@ -295,6 +299,51 @@ fn upstreams(reg: &Registry) -> Vec<String> {
 }
 
 impl HarResource {
+    /// A create whose retries ran out after an attempt that may have reached the server:
+    /// read the registry back, so the object is either returned (Terraform records it, and
+    /// nothing is left that the next plan would call "taken") or the diagnostic says what
+    /// state it is in. `Err` is the sentence to add to the diagnostic.
+    async fn after_failed_create(
+        &self,
+        client: &Client,
+        scope: &Scope,
+        sent: &RegistryRequest,
+        err: &crate::api::Error,
+    ) -> Result<Registry, String> {
+        let crate::api::Error::BudgetSpent {
+            outcome_unknown: true,
+            ..
+        } = err
+        else {
+            return Err(String::new());
+        };
+        let r = RegistryRef::new(scope.clone(), sent.identifier.clone());
+        let wanted_type = sent.config.as_ref().map(|c| c.type_name());
+        match client.get_registry(&r).await {
+            Ok(Some(reg))
+                if reg.package_type.eq_ignore_ascii_case(&sent.package_type)
+                    && Some(reg.config.type_name()) == wanted_type =>
+            {
+                tracing::info!(registry = %r, "create: retries ran out, but an attempt created it; adopting it");
+                Ok(reg)
+            }
+            Ok(Some(_)) => Err(format!(
+                "\n\nRead back: {r} exists but is not the {} that was sent; it was not recorded \
+                 in state.",
+                self.kind.noun()
+            )),
+            Ok(None) => Err(format!(
+                "\n\nRead back: {r} does not exist, so nothing was created; apply again."
+            )),
+            Err(read) => Err(format!(
+                "\n\nIt could not be read back either ({read}), so it may or may not exist. If \
+                 the next plan says the identifier is taken, adopt it with: terraform import \
+                 {}.<name> {r}",
+                self.kind.type_name()
+            )),
+        }
+    }
+
     /// After a write: the server must hold exactly the upstream list that was sent. A proxy
     /// it dropped (another package type, a scope it cannot see, not there at all) fails the
     /// apply loudly, naming each one, while the real object still goes to state.
@@ -468,11 +517,18 @@ impl Resource for HarResource {
         let body = self.kind.request(planned, &scope, None);
         let created = match ctx.client.create_registry(&body).await {
             Ok(r) => r,
-            Err(e) => {
-                resp.diagnostics
-                    .push(to_diagnostic(Finding::api(&doing, &e)));
-                return;
-            }
+            Err(e) => match self
+                .after_failed_create(&ctx.client, &scope, &body, &e)
+                .await
+            {
+                Ok(reg) => reg,
+                Err(state_note) => {
+                    let mut f = Finding::api(&doing, &e);
+                    f.detail.push_str(&state_note);
+                    resp.diagnostics.push(to_diagnostic(f));
+                    return;
+                }
+            },
         };
         let mut reg = created;
         // The OSS server ignores upstreamProxies on create for GENERIC (har-api.md §3.5) but
