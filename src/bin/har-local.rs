@@ -43,8 +43,10 @@ struct Args {
     /// Fault injection (for tests of clients): the share of requests, 0..1, that fail with a
     /// random choice of 429 (with Retry-After), 500, 502, 503, a dropped connection or a
     /// delayed answer, injected before the request takes effect or after it (answer lost).
-    #[arg(long, default_value_t = 0.0, value_parser = fault_rate)]
-    fault_rate: f64,
+    /// Given at all (even 0), requests are counted: `GET /_har-local/faults` answers the
+    /// counts (requests, writes, faults by kind and phase).
+    #[arg(long, value_parser = fault_rate)]
+    fault_rate: Option<f64>,
     /// Seed of the fault sequence: the same seed gives the same faults for the same
     /// sequence of requests.
     #[arg(long, default_value_t = 0)]
@@ -132,18 +134,14 @@ async fn run(args: Args) -> Result<(), String> {
             .and_then(|()| out.flush())
             .map_err(|e| format!("cannot write to stdout: {e}"))?;
     }
-    if args.fault_rate > 0.0 {
+    if let Some(rate) = args.fault_rate {
         let faults = local::faults::Faults::new(local::faults::FaultConfig {
-            rate: args.fault_rate,
+            rate,
             seed: args.fault_seed,
             delay: std::time::Duration::from_millis(args.fault_delay_ms),
             retry_after_secs: args.fault_retry_after,
         });
-        tracing::warn!(
-            rate = args.fault_rate,
-            seed = args.fault_seed,
-            "fault injection on"
-        );
+        tracing::warn!(rate, seed = args.fault_seed, "fault injection on");
         let app = faults.wrap(local::router(state.clone()));
         let result = local::serve_app(listener, app, &state, shutdown_signal()).await;
         // Plain stderr, whatever RUST_LOG says: tests and users read the figures here.

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rand::rngs::StdRng;
@@ -25,6 +25,11 @@ use super::error::ApiError;
 
 /// The route answering the counts; not faulted, not counted.
 pub const COUNTS_PATH: &str = "/_har-local/faults";
+
+/// A request carrying this header with the value `off` is neither faulted nor counted, and
+/// draws nothing from the RNG: tests inspect the server's state through it without
+/// changing the fault sequence the client under test sees.
+pub const BYPASS_HEADER: &str = "x-har-local-faults";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
@@ -104,8 +109,10 @@ impl Default for FaultConfig {
 /// What was injected so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
-    /// Requests seen (the counts route excluded).
+    /// Requests seen (the counts route and bypassing requests excluded).
     pub requests: u64,
+    /// Of those, POST, PUT, PATCH and DELETE requests (faulted or not).
+    pub writes: u64,
     /// `[kind][phase]`, in the order of [`Kind::ALL`] and (before, after).
     pub faults: [[u64; 2]; 6],
 }
@@ -132,6 +139,7 @@ impl Counts {
         }
         serde_json::json!({
             "requests": self.requests,
+            "writes": self.writes,
             "faults": self.total_faults(),
             "by_kind": by,
         })
@@ -199,6 +207,10 @@ impl Faults {
     /// The fate of the next request. Always three draws, so decision `n` depends only on
     /// the seed and `n`.
     pub fn decide(&self) -> Option<(Kind, Phase)> {
+        self.decide_for(false)
+    }
+
+    fn decide_for(&self, write: bool) -> Option<(Kind, Phase)> {
         let mut guard = match self.inner.state.lock() {
             Ok(g) => g,
             Err(p) => p.into_inner(),
@@ -208,12 +220,19 @@ impl Faults {
         let k = rng.random_range(0..Kind::ALL.len());
         let after = rng.random_bool(0.5);
         counts.requests += 1;
+        counts.writes += u64::from(write);
         // `x < 1.0` always, so rate 1 faults every request and rate 0 none.
         if x >= self.inner.config.rate {
             return None;
         }
         let kind = Kind::ALL[k];
-        let phase = if after { Phase::After } else { Phase::Before };
+        // A 429 says "not processed" (RFC 6585): clients rightly trust that nothing
+        // happened, so one sent after the effect would be a server lying, not a fault.
+        let phase = if after && kind != Kind::Throttled {
+            Phase::After
+        } else {
+            Phase::Before
+        };
         counts.faults[k][phase as usize] += 1;
         Some((kind, phase))
     }
@@ -237,7 +256,18 @@ pub async fn inject(State(faults): State<Faults>, req: Request, next: Next) -> R
     if req.uri().path() == COUNTS_PATH {
         return axum::Json(faults.counts().to_json()).into_response();
     }
-    let Some((kind, phase)) = faults.decide() else {
+    let bypass = req
+        .headers()
+        .get(BYPASS_HEADER)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"off"));
+    if bypass {
+        return next.run(req).await;
+    }
+    let write = matches!(
+        *req.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    );
+    let Some((kind, phase)) = faults.decide_for(write) else {
         return next.run(req).await;
     };
     tracing::info!(
@@ -360,7 +390,11 @@ mod tests {
         assert_eq!(c.total_faults(), n as u64);
         for k in Kind::ALL {
             for p in [Phase::Before, Phase::After] {
-                assert!(c.get(k, p) > 100, "{k:?} {p:?}: {c}");
+                if k == Kind::Throttled && p == Phase::After {
+                    assert_eq!(c.get(k, p), 0, "a 429 is never sent after the effect");
+                } else {
+                    assert!(c.get(k, p) > 100, "{k:?} {p:?}: {c}");
+                }
             }
         }
     }

@@ -2,4 +2,5 @@
 
 pub mod acc;
 pub mod har_local;
+pub mod reliability;
 pub mod terraform;
