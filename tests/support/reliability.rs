@@ -55,6 +55,11 @@ pub struct Work {
 
 impl Work {
     pub fn new(h: &HarLocal) -> Work {
+        Self::without(h, &[])
+    }
+
+    /// Like [`Work::new`], leaving out the environment variables named in `skip`.
+    pub fn without(h: &HarLocal, skip: &[&str]) -> Work {
         let mut env: Vec<(String, String)> = vec![
             ("HARNESS_ENDPOINT".into(), h.endpoint()),
             ("HARNESS_ACCOUNT_ID".into(), h.account().into()),
@@ -68,6 +73,7 @@ impl Work {
             ("HAR_CLIENT_MAX_ATTEMPTS".into(), "12".into()),
             ("TF_LOG_PROVIDER".into(), "DEBUG".into()),
         ];
+        env.retain(|(k, _)| !skip.contains(&k.as_str()));
         let mut tf = Terraform::new();
         let log = tf.path().join("provider.log");
         env.push(("TF_LOG_PATH".into(), log.display().to_string()));
