@@ -370,9 +370,8 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "link to a proxy of another package type planned in the same run",
-            format!(
-                "provider \"har\" {{}}\nresource \"har_upstream_proxy\" \"m\" {{\n  identifier = \"bi-maven\"\n  package_type = \"MAVEN\"\n  source = \"MavenCentral\"\n  auth_type = \"Anonymous\"\n}}\nresource \"har_registry\" \"r\" {{\n  identifier = \"bi-r18\"\n  package_type = \"DOCKER\"\n  upstream_proxies = [har_upstream_proxy.m.identifier]\n}}"
-            ),
+            "provider \"har\" {}\nresource \"har_upstream_proxy\" \"m\" {\n  identifier = \"bi-maven\"\n  package_type = \"MAVEN\"\n  source = \"MavenCentral\"\n  auth_type = \"Anonymous\"\n}\nresource \"har_registry\" \"r\" {\n  identifier = \"bi-r18\"\n  package_type = \"DOCKER\"\n  upstream_proxies = [har_upstream_proxy.m.identifier]\n}"
+                .to_string(),
             "upstream_proxies",
         ),
         case(
