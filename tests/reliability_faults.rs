@@ -2,14 +2,17 @@
 //! 500, 502, 503, dropped connections, answers delayed past the client's timeout), half of
 //! them after the request took effect (a create whose answer is lost). For several seeds, an
 //! apply of 100+ proxies and registries linking them must succeed, the next plan (still under
-//! faults) must be empty, and the server must hold exactly what the state holds.
+//! faults) must be empty, and the server must hold exactly what the state holds; the same
+//! after an update of every object (PUTs retried after they took effect: idempotent); and a
+//! destroy under faults (a DELETE retried after it took effect finds the registry gone:
+//! success) must leave the server empty.
 //!
 //! The figures (faults by kind and before/after phase, retries and adoptions from the
 //! provider's log) are printed: `cargo test --test reliability_faults -- --nocapture`.
 
 mod support;
 
-use support::reliability::{Work, assert_agree, counts, figures, fleet, server};
+use support::reliability::{Work, assert_agree, counts, figures, fleet, server, server_objects};
 
 /// 4 package types x (20 proxies + 6 registries of 4 links) = 104 resources.
 const PROXIES: usize = 20;
@@ -19,32 +22,45 @@ const SEEDS: [u64; 3] = [1, 2, 3];
 fn run(seed: u64) -> String {
     let h = server(0.3, seed);
     let w = Work::new(&h);
-    w.tf.config(&fleet(
-        &format!("s{seed}"),
-        PROXIES,
-        REGISTRIES,
-        4,
-        "faulted",
-    ));
-    let apply = w.apply(16);
-    apply.succeeds();
-    let after_apply = counts(&h);
-    w.plan_detailed(16).is_empty();
-    let n = assert_agree(&h, &w.tf);
-    assert_eq!(n, 4 * (PROXIES + REGISTRIES), "every resource is in state");
+    let prefix = format!("s{seed}");
+    let total = 4 * (PROXIES + REGISTRIES);
+    let mut lines = vec![format!("seed {seed}:")];
+    // Create, then update everything (descriptions, shorter link lists), each followed by
+    // an empty plan and server = state; then destroy.
+    for (stage, links, desc) in [("create", 4, "faulted"), ("update", 3, "faulted-v2")] {
+        w.tf.config(&fleet(&prefix, PROXIES, REGISTRIES, links, desc));
+        w.apply(16).succeeds();
+        w.plan_detailed(16).is_empty();
+        let n = assert_agree(&h, &w.tf);
+        assert_eq!(n, total, "every resource is in state");
+        lines.push(format!(
+            "  {stage}: apply ok, next plan empty, server = state ({n}); cumulative {}",
+            figures(&counts(&h))
+        ));
+    }
+    w.tf.run(&[
+        "destroy",
+        "-input=false",
+        "-no-color",
+        "-auto-approve",
+        "-parallelism=16",
+    ])
+    .succeeds();
+    assert!(server_objects(&h).is_empty(), "destroy left objects behind");
     let c = counts(&h);
     assert!(
-        c["faults"].as_u64().unwrap_or(0) > 30,
+        c["faults"].as_u64().unwrap_or(0) > 100,
         "faults were injected: {c}"
     );
-    format!(
-        "seed {seed}: apply ok, next plan empty, server = state ({n} objects); apply: {}; \
-         apply+plan: {}; provider retries={} creates adopted after a lost answer={}",
-        figures(&after_apply),
+    lines.push(format!(
+        "  destroy: ok, server empty; cumulative {}\n  provider: retries={} creates adopted \
+         after a lost answer={} deletes that found the registry already gone={}",
         figures(&c),
         w.log_count("retrying HAR API call"),
         w.log_count("adopting it"),
-    )
+        w.log_gone_deletes(),
+    ));
+    lines.join("\n")
 }
 
 #[test]

@@ -96,6 +96,19 @@ impl Work {
             .count()
     }
 
+    /// DELETE attempts answered "not found" (an earlier attempt deleted it, answer lost).
+    pub fn log_gone_deletes(&self) -> usize {
+        std::fs::read_to_string(self.log_path())
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| {
+                l.contains("HAR API call failed")
+                    && l.contains("DELETE")
+                    && (l.contains("status=404") || l.contains("\"status\":404"))
+            })
+            .count()
+    }
+
     pub fn apply(&self, parallelism: u32) -> TfOutput {
         self.tf.run(&[
             "apply",
