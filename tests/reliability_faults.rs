@@ -12,7 +12,9 @@
 
 mod support;
 
-use support::reliability::{Work, assert_agree, counts, figures, fleet, server, server_objects};
+use support::reliability::{
+    Work, assert_agree, counts, figures, fleet, server, server_objects, server_with,
+};
 
 /// 4 package types x (20 proxies + 6 registries of 4 links) = 104 resources.
 const PROXIES: usize = 20;
@@ -79,4 +81,63 @@ fn applies_under_faults_converge_for_several_seeds() {
     for l in lines {
         eprintln!("{l}");
     }
+}
+
+/// Two proxies whose creates meet a server failing every write, with 3 attempts allowed.
+fn two_proxies(prefix: &str) -> String {
+    support::terraform::with_provider(&format!(
+        "provider \"har\" {{}}\n\
+         resource \"har_upstream_proxy\" \"d\" {{\n  identifier = \"{prefix}-d\"\n  package_type = \"DOCKER\"\n  source = \"Dockerhub\"\n  auth_type = \"Anonymous\"\n}}\n\
+         resource \"har_upstream_proxy\" \"m\" {{\n  identifier = \"{prefix}-m\"\n  package_type = \"MAVEN\"\n  source = \"MavenCentral\"\n  auth_type = \"Anonymous\"\n}}\n"
+    ))
+}
+
+const THREE_ATTEMPTS: [(&str, &str); 1] = [("HAR_CLIENT_MAX_ATTEMPTS", "3")];
+
+/// Retries run out and no attempt took effect: the apply fails saying how many attempts
+/// were made and that the object is not there; nothing is on the server or in state.
+#[test]
+fn spent_budget_before_the_effect_says_nothing_was_created() {
+    let h = server_with(1.0, 9, &["--fault-writes-only", "--fault-phase", "before"]);
+    let w = Work::with_env(&h, &[], &THREE_ATTEMPTS);
+    w.tf.config(&two_proxies("nb"));
+    let out = w.apply(4);
+    out.fails().mentions("gave up after 3 attempts");
+    let flat = out
+        .output()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for id in ["nb-d", "nb-m"] {
+        assert!(
+            flat.contains(&format!("acct/{id} does not exist, so nothing was created"))
+                || flat.contains(&format!("creating upstream proxy {id}"))
+                    && flat.contains("No attempt took effect"),
+            "the diagnostic for {id} says what state it is in:\n{flat}"
+        );
+    }
+    assert!(server_objects(&h).is_empty());
+    assert_eq!(assert_agree(&h, &w.tf), 0);
+    eprintln!(
+        "retries ran out before the effect: {}",
+        figures(&counts(&h))
+    );
+}
+
+/// Retries run out but an attempt took effect each time (every answer lost): the provider
+/// reads the registry back and returns it, so Terraform records it and the next plan is
+/// empty, instead of an orphan that the next plan would call "identifier taken".
+#[test]
+fn spent_budget_after_the_effect_adopts_what_was_created() {
+    let h = server_with(1.0, 9, &["--fault-writes-only", "--fault-phase", "after"]);
+    let w = Work::with_env(&h, &[], &THREE_ATTEMPTS);
+    w.tf.config(&two_proxies("na"));
+    w.apply(4).succeeds();
+    w.plan_detailed(4).is_empty();
+    assert_eq!(assert_agree(&h, &w.tf), 2);
+    eprintln!(
+        "retries ran out after the effect: {}; adopted={}",
+        figures(&counts(&h)),
+        w.log_count("adopting it")
+    );
 }

@@ -58,6 +58,12 @@ struct Args {
     /// The Retry-After (seconds) of an injected 429.
     #[arg(long, default_value_t = 1)]
     fault_retry_after: u64,
+    /// Fault only writes (POST, PUT, DELETE); reads always pass.
+    #[arg(long)]
+    fault_writes_only: bool,
+    /// Inject faults only before the request takes effect, or only after (answer lost).
+    #[arg(long, value_parser = ["before", "after"])]
+    fault_phase: Option<String>,
 }
 
 fn fault_rate(s: &str) -> Result<f64, String> {
@@ -140,6 +146,12 @@ async fn run(args: Args) -> Result<(), String> {
             seed: args.fault_seed,
             delay: std::time::Duration::from_millis(args.fault_delay_ms),
             retry_after_secs: args.fault_retry_after,
+            writes_only: args.fault_writes_only,
+            phase: match args.fault_phase.as_deref() {
+                Some("before") => Some(local::faults::Phase::Before),
+                Some("after") => Some(local::faults::Phase::After),
+                _ => None,
+            },
         });
         tracing::warn!(rate, seed = args.fault_seed, "fault injection on");
         let app = faults.wrap(local::router(state.clone()));

@@ -93,6 +93,10 @@ pub struct FaultConfig {
     pub delay: Duration,
     /// The `Retry-After` of a 429, in seconds.
     pub retry_after_secs: u64,
+    /// Fault only POST, PUT, PATCH and DELETE (reads pass and draw nothing).
+    pub writes_only: bool,
+    /// Inject only in this phase (`After` then never picks a 429); `None`: either.
+    pub phase: Option<Phase>,
 }
 
 impl Default for FaultConfig {
@@ -102,6 +106,8 @@ impl Default for FaultConfig {
             seed: 0,
             delay: Duration::from_secs(35),
             retry_after_secs: 1,
+            writes_only: false,
+            phase: None,
         }
     }
 }
@@ -216,6 +222,10 @@ impl Faults {
             Err(p) => p.into_inner(),
         };
         let (rng, counts) = &mut *guard;
+        if self.inner.config.writes_only && !write {
+            counts.requests += 1;
+            return None;
+        }
         let x: f64 = rng.random();
         let k = rng.random_range(0..Kind::ALL.len());
         let after = rng.random_bool(0.5);
@@ -225,14 +235,27 @@ impl Faults {
         if x >= self.inner.config.rate {
             return None;
         }
-        let kind = Kind::ALL[k];
-        // A 429 says "not processed" (RFC 6585): clients rightly trust that nothing
-        // happened, so one sent after the effect would be a server lying, not a fault.
-        let phase = if after && kind != Kind::Throttled {
-            Phase::After
-        } else {
-            Phase::Before
+        let (kind, phase) = match self.inner.config.phase {
+            Some(Phase::Before) => (Kind::ALL[k], Phase::Before),
+            // Every kind but 429, which is never sent after the effect (below).
+            Some(Phase::After) => {
+                let k = 1 + k % (Kind::ALL.len() - 1);
+                (Kind::ALL[k], Phase::After)
+            }
+            None => {
+                let kind = Kind::ALL[k];
+                // A 429 says "not processed" (RFC 6585): clients rightly trust that
+                // nothing happened, so one sent after the effect would be a server
+                // lying, not a fault.
+                let phase = if after && kind != Kind::Throttled {
+                    Phase::After
+                } else {
+                    Phase::Before
+                };
+                (kind, phase)
+            }
         };
+        let k = kind_index(kind);
         counts.faults[k][phase as usize] += 1;
         Some((kind, phase))
     }
@@ -400,6 +423,29 @@ mod tests {
     }
 
     #[test]
+    fn writes_only_and_a_fixed_phase() {
+        let f = Faults::new(FaultConfig {
+            rate: 1.0,
+            writes_only: true,
+            phase: Some(Phase::After),
+            ..FaultConfig::default()
+        });
+        for i in 0..600 {
+            let write = i % 2 == 0;
+            match f.decide_for(write) {
+                None => assert!(!write),
+                Some((kind, phase)) => {
+                    assert!(write);
+                    assert_eq!(phase, Phase::After);
+                    assert_ne!(kind, Kind::Throttled);
+                }
+            }
+        }
+        let c = f.counts();
+        assert_eq!((c.requests, c.writes, c.total_faults()), (600, 300, 300));
+    }
+
+    #[test]
     fn out_of_range_rates_are_clamped() {
         assert_eq!(faults(7.0, 0).config().rate, 1.0);
         assert_eq!(faults(-1.0, 0).config().rate, 0.0);
@@ -445,6 +491,7 @@ mod tests {
             seed: 3,
             delay: Duration::from_millis(50),
             retry_after_secs: 2,
+            ..FaultConfig::default()
         });
         // The same seed, to know what each request will get.
         let expected = sequence(&f.clone_fresh(), 60);

@@ -22,17 +22,26 @@ pub const DELAY_MS: u64 = 2500;
 
 /// har-local counting requests, failing `rate` of them with `seed`.
 pub fn server(rate: f64, seed: u64) -> HarLocal {
+    server_with(rate, seed, &[])
+}
+
+/// Same, with more har-local flags (`--fault-writes-only`, `--fault-phase after`, ...).
+pub fn server_with(rate: f64, seed: u64, more: &[&str]) -> HarLocal {
+    let mut extra_args: Vec<String> = more.iter().map(|s| s.to_string()).collect();
     HarLocal::start_with(Options {
-        extra_args: vec![
-            "--fault-rate".into(),
-            rate.to_string(),
-            "--fault-seed".into(),
-            seed.to_string(),
-            "--fault-delay-ms".into(),
-            DELAY_MS.to_string(),
-            "--fault-retry-after".into(),
-            "1".into(),
-        ],
+        extra_args: {
+            extra_args.extend([
+                "--fault-rate".into(),
+                rate.to_string(),
+                "--fault-seed".into(),
+                seed.to_string(),
+                "--fault-delay-ms".into(),
+                DELAY_MS.to_string(),
+                "--fault-retry-after".into(),
+                "1".into(),
+            ]);
+            extra_args
+        },
         ..Options::default()
     })
 }
@@ -60,6 +69,11 @@ impl Work {
 
     /// Like [`Work::new`], leaving out the environment variables named in `skip`.
     pub fn without(h: &HarLocal, skip: &[&str]) -> Work {
+        Self::with_env(h, skip, &[])
+    }
+
+    /// Like [`Work::new`], without the variables in `skip` and with `extra` (which win).
+    pub fn with_env(h: &HarLocal, skip: &[&str], extra: &[(&str, &str)]) -> Work {
         let mut env: Vec<(String, String)> = vec![
             ("HARNESS_ENDPOINT".into(), h.endpoint()),
             ("HARNESS_ACCOUNT_ID".into(), h.account().into()),
@@ -73,7 +87,8 @@ impl Work {
             ("HAR_CLIENT_MAX_ATTEMPTS".into(), "12".into()),
             ("TF_LOG_PROVIDER".into(), "DEBUG".into()),
         ];
-        env.retain(|(k, _)| !skip.contains(&k.as_str()));
+        env.retain(|(k, _)| !skip.contains(&k.as_str()) && !extra.iter().any(|(e, _)| e == k));
+        env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let mut tf = Terraform::new();
         let log = tf.path().join("provider.log");
         env.push(("TF_LOG_PATH".into(), log.display().to_string()));
