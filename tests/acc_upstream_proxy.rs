@@ -95,6 +95,9 @@ fn docker_custom_user_password(acc: &Acc) {
     let s = attrs(&tf, "har_upstream_proxy.quay");
     assert_eq!(s["url"], "https://quay.io/");
     assert_eq!(s["user_password"]["secret_space_path"], json!(null));
+    // Dropping the slash in the config is not a change either.
+    tf.config(&cfg("quay_pw").replace("https://quay.io/", "https://quay.io"));
+    tf.plan_detailed().is_empty();
 
     tf.config(&cfg("quay_pw_2"));
     tf.plan().succeeds().updates("har_upstream_proxy.quay");
