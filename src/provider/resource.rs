@@ -289,7 +289,7 @@ fn compare_links(sent: &[String], got: &[String]) -> (Vec<String>, bool) {
 
 fn upstreams(reg: &Registry) -> Vec<String> {
     match &reg.config {
-        RegistryConfig::Virtual(v) => v.upstream_proxies.clone(),
+        RegistryConfig::Virtual(v) => model::linked(&v.upstream_proxies),
         RegistryConfig::Upstream(_) => vec![],
     }
 }
