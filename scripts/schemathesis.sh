@@ -53,6 +53,8 @@ for body in \
     -d "$body" "$BASE/api/v1/registry"
 done
 
+# From the temp dir: schemathesis keeps a `.schemathesis/` cache in its working directory.
+cd "$WORK"
 "$VENV/bin/schemathesis" run "$ROOT/docs/api/har-local.openapi.yaml" \
   --url "$BASE/api/v1" \
   --header "x-api-key: $API_KEY" \
