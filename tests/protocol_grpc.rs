@@ -7,10 +7,11 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use terraform_provider_har::framework::validators::one_of;
 use terraform_provider_har::framework::{
-    Attribute, ConfigureRequest, CreateRequest, CreateResponse, DataSource, DeleteRequest,
-    DeleteResponse, Diagnostics, ImportRequest, ImportResponse, Provider, ReadRequest,
-    ReadResponse, RequiresReplace, Resource, Schema, Type, UpdateRequest, UpdateResponse,
-    UseStateForUnknown, Value, import_passthrough, trailing_slash_insensitive,
+    Attribute, ConfigureRequest, CreateRequest, CreateResponse, DataSource, DataSourceReadRequest,
+    DataSourceReadResponse, DeleteRequest, DeleteResponse, Diagnostics, ImportRequest,
+    ImportResponse, Provider, ReadRequest, ReadResponse, RequiresReplace, Resource, Schema, Type,
+    UpdateRequest, UpdateResponse, UseStateForUnknown, Value, import_passthrough,
+    trailing_slash_insensitive,
 };
 use terraform_provider_har::plugin::{ShutdownSignal, serve_on};
 use terraform_provider_har::protocol::proto::tfplugin6 as pb;
@@ -112,6 +113,28 @@ impl Resource for Thing {
     }
 }
 
+struct Info;
+
+#[async_trait]
+impl DataSource for Info {
+    fn type_name(&self) -> &str {
+        "fake_info"
+    }
+    fn schema(&self) -> Schema {
+        Schema::new()
+            .attribute(
+                Attribute::string("name")
+                    .required()
+                    .validate(one_of(["x", "y"])),
+            )
+            .attribute(Attribute::string("value").computed())
+    }
+    async fn read(&self, req: &DataSourceReadRequest<'_>, resp: &mut DataSourceReadResponse) {
+        let name = req.config.get("name").cloned().unwrap_or(Value::Null);
+        resp.state = Some(Value::object([("name", name), ("value", s("v"))]));
+    }
+}
+
 struct FakeProvider;
 
 #[async_trait]
@@ -124,7 +147,7 @@ impl Provider for FakeProvider {
         vec![Arc::new(Thing)]
     }
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        Vec::new()
+        vec![Arc::new(Info)]
     }
 }
 
@@ -577,4 +600,44 @@ async fn schema_mistakes_are_reported_as_diagnostics() {
             .detail
             .contains("fake_broken: attribute `name`")
     );
+}
+
+#[tokio::test]
+async fn data_sources_validate_and_read() {
+    let mut c = client_for(Arc::new(FakeProvider)).await;
+    let ty = Type::object([("name", Type::String), ("value", Type::String)]);
+    let enc = |v: &Value| {
+        Some(pb::DynamicValue {
+            msgpack: msgpack::encode(v, &ty).expect("encode"),
+            json: Vec::new(),
+        })
+    };
+    let bad = Value::object([("name", s("z")), ("value", Value::Null)]);
+    let r = c
+        .validate_data_resource_config(pb::validate_data_resource_config::Request {
+            type_name: "fake_info".into(),
+            config: enc(&bad),
+        })
+        .await
+        .expect("validate")
+        .into_inner();
+    assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+    assert_eq!(
+        path_names(r.diagnostics[0].attribute.as_ref().expect("path")),
+        ["name"]
+    );
+
+    let good = Value::object([("name", s("x")), ("value", Value::Null)]);
+    let r = c
+        .read_data_source(pb::read_data_source::Request {
+            type_name: "fake_info".into(),
+            config: enc(&good),
+            ..Default::default()
+        })
+        .await
+        .expect("read")
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    let state = msgpack::decode(&r.state.expect("state").msgpack, &ty).expect("decode");
+    assert_eq!(state, Value::object([("name", s("x")), ("value", s("v"))]));
 }

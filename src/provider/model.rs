@@ -297,7 +297,7 @@ pub fn registry_state(
         ),
         (
             "upstream_proxies",
-            keep_list(prior, "upstream_proxies", &cfg.upstream_proxies),
+            keep_list(prior, "upstream_proxies", &linked(&cfg.upstream_proxies)),
         ),
         ("url", str_value(&reg.url)),
         ("uuid", str_value(&reg.uuid)),
@@ -306,6 +306,16 @@ pub fn registry_state(
             str_value(rfc3339_from_millis(&reg.created_at)),
         ),
     ]))
+}
+
+/// The upstream list as the server holds it. The OSS server maps a proxy deleted since it
+/// was linked to `""` (har-api.md §2.3): that is no link.
+pub fn linked(upstreams: &[String]) -> Vec<String> {
+    upstreams
+        .iter()
+        .filter(|u| !u.is_empty())
+        .cloned()
+        .collect()
 }
 
 /// The whole-registry PUT/POST body from a planned `har_registry` value. `current` is the

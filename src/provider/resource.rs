@@ -293,7 +293,7 @@ fn compare_links(sent: &[String], got: &[String]) -> (Vec<String>, bool) {
 
 fn upstreams(reg: &Registry) -> Vec<String> {
     match &reg.config {
-        RegistryConfig::Virtual(v) => v.upstream_proxies.clone(),
+        RegistryConfig::Virtual(v) => model::linked(&v.upstream_proxies),
         RegistryConfig::Upstream(_) => vec![],
     }
 }
@@ -454,8 +454,12 @@ impl Resource for HarResource {
                 },
             );
         }
-        let mut online = Vec::new();
-        if !exists {
+        // The identifier check (creates only) and the link check (proxies newly listed) run
+        // concurrently: one round trip of latency for the plan.
+        let taken = async {
+            if exists {
+                return Vec::new();
+            }
             match online::check_identifier_free(
                 &ctx.client,
                 self.kind.type_name(),
@@ -464,27 +468,29 @@ impl Resource for HarResource {
             )
             .await
             {
-                Ok(Some((found, finding))) => {
-                    if !self.in_state().contains(&found.reference.to_string()) {
-                        online.push(finding);
-                    }
+                Ok(Some((found, finding)))
+                    if !self.in_state().contains(&found.reference.to_string()) =>
+                {
+                    vec![finding]
                 }
-                Ok(None) => {}
-                Err(e) => online.push(
+                Ok(_) => Vec::new(),
+                Err(e) => vec![
                     Finding::api(
                         &format!("checking whether {} is free", planned_ref.identifier),
                         &e,
                     )
                     .at(AttributePath::root("identifier")),
-                ),
+                ],
             }
-        }
-        if self.kind == Kind::Registry
-            && let (Known::Value(items), Known::Value(pt)) = (
+        };
+        let links = async {
+            let (Kind::Registry, Known::Value(items), Known::Value(pt)) = (
+                self.kind,
                 strings(config, "upstream_proxies"),
                 string(config, "package_type"),
-            )
-        {
+            ) else {
+                return Vec::new();
+            };
             let before = if exists {
                 model::known_strings(prior, "upstream_proxies").unwrap_or_default()
             } else {
@@ -496,14 +502,14 @@ impl Resource for HarResource {
                 .filter_map(|(i, k)| k.value().map(|n| (i, n.to_string())))
                 .filter(|(_, n)| !before.contains(n))
                 .collect();
-            if !new.is_empty() {
-                let planned = ctx.planned_proxies().clone();
-                online.extend(
-                    online::check_proxies(&ctx.client, &planned_ref.scope, pt, &new, &planned)
-                        .await,
-                );
+            if new.is_empty() {
+                return Vec::new();
             }
-        }
+            let planned = ctx.planned_proxies().clone();
+            online::check_proxies(&ctx.client, &planned_ref.scope, pt, &new, &planned).await
+        };
+        let (mut online, links) = futures_util::future::join(taken, links).await;
+        online.extend(links);
         push_all(&mut resp.diagnostics, online);
     }
 
