@@ -40,6 +40,37 @@ struct Args {
     /// Base of virtual registries' pull URLs (`<base>/<account>/<identifier>`).
     #[arg(long, default_value = local::DEFAULT_PKG_BASE_URL)]
     pkg_base_url: String,
+    /// Fault injection (for tests of clients): the share of requests, 0..1, that fail with a
+    /// random choice of 429 (with Retry-After), 500, 502, 503, a dropped connection or a
+    /// delayed answer, injected before the request takes effect or after it (answer lost).
+    /// Given at all (even 0), requests are counted: `GET /_har-local/faults` answers the
+    /// counts (requests, writes, faults by kind and phase).
+    #[arg(long, value_parser = fault_rate)]
+    fault_rate: Option<f64>,
+    /// Seed of the fault sequence: the same seed gives the same faults for the same
+    /// sequence of requests.
+    #[arg(long, default_value_t = 0)]
+    fault_seed: u64,
+    /// How long a delay fault holds the answer back (make it longer than the client's
+    /// request timeout).
+    #[arg(long, default_value_t = 35_000)]
+    fault_delay_ms: u64,
+    /// The Retry-After (seconds) of an injected 429.
+    #[arg(long, default_value_t = 1)]
+    fault_retry_after: u64,
+    /// Fault only writes (POST, PUT, DELETE); reads always pass.
+    #[arg(long)]
+    fault_writes_only: bool,
+    /// Inject faults only before the request takes effect, or only after (answer lost).
+    #[arg(long, value_parser = ["before", "after"])]
+    fault_phase: Option<String>,
+}
+
+fn fault_rate(s: &str) -> Result<f64, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|r| (0.0..=1.0).contains(r))
+        .ok_or_else(|| format!("--fault-rate takes a number from 0 to 1, got {s:?}"))
 }
 
 fn main() -> ExitCode {
@@ -109,9 +140,30 @@ async fn run(args: Args) -> Result<(), String> {
             .and_then(|()| out.flush())
             .map_err(|e| format!("cannot write to stdout: {e}"))?;
     }
-    local::serve(listener, state, shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))?;
+    if let Some(rate) = args.fault_rate {
+        let faults = local::faults::Faults::new(local::faults::FaultConfig {
+            rate,
+            seed: args.fault_seed,
+            delay: std::time::Duration::from_millis(args.fault_delay_ms),
+            retry_after_secs: args.fault_retry_after,
+            writes_only: args.fault_writes_only,
+            phase: match args.fault_phase.as_deref() {
+                Some("before") => Some(local::faults::Phase::Before),
+                Some("after") => Some(local::faults::Phase::After),
+                _ => None,
+            },
+        });
+        tracing::warn!(rate, seed = args.fault_seed, "fault injection on");
+        let app = faults.wrap(local::router(state.clone()));
+        let result = local::serve_app(listener, app, &state, shutdown_signal()).await;
+        // Plain stderr, whatever RUST_LOG says: tests and users read the figures here.
+        eprintln!("har-local: faults injected: {}", faults.counts());
+        result.map_err(|e| format!("server error: {e}"))?;
+    } else {
+        local::serve(listener, state, shutdown_signal())
+            .await
+            .map_err(|e| format!("server error: {e}"))?;
+    }
     tracing::info!("har-local stopped");
     Ok(())
 }

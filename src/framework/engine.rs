@@ -17,10 +17,28 @@ fn validate_attrs(attrs: &[Attribute], base: &AttributePath, obj: &Value, diags:
     let Some(map) = obj.as_object() else { return };
     for a in attrs {
         let v = map.get(&a.name).unwrap_or(&Value::Null);
-        if v.is_null() || v.is_unknown() {
+        if v.is_null() {
             continue;
         }
         let path = base.clone().attr(a.name.clone());
+        // Terraform core accepts a value for a computed-only attribute; the provider must
+        // refuse it (terraform-plugin-framework does the same), or the apply ends in
+        // "Provider produced inconsistent result" when the server's value replaces it.
+        if a.computed && !a.optional && !a.required {
+            diags.error_at(
+                path,
+                "Invalid configuration for read-only attribute",
+                format!(
+                    "`{}` is set by the provider and cannot be configured: remove it from the \
+                     configuration.",
+                    a.name
+                ),
+            );
+            continue;
+        }
+        if v.is_unknown() {
+            continue;
+        }
         for val in &a.validators {
             val.validate(v, &path, diags);
         }

@@ -4,6 +4,7 @@
 //! `routes` (axum) → `service` (the rules and API behaviours) → `store` (SQLite).
 
 pub mod error;
+pub mod faults;
 pub mod routes;
 pub mod service;
 pub mod store;

@@ -120,6 +120,15 @@ fn run_plugin_env(provider: Arc<dyn Provider>, env: PluginEnv) -> Result<(), Str
     let rt = runtime().map_err(|e| e.to_string())?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
+        // Ctrl-C reaches the whole process group, this plugin included. Terraform handles
+        // it (StopProvider, waits for running operations, saves state, then Shutdown); dying
+        // here would lose the answer of a create in flight and leave an object Terraform
+        // never records. go-plugin plugins ignore SIGINT for the same reason.
+        tokio::spawn(async {
+            while tokio::signal::ctrl_c().await.is_ok() {
+                tracing::debug!("interrupt received: left to Terraform to stop the provider");
+            }
+        });
         let shutdown = ShutdownSignal::new();
         let fallback = shutdown.clone();
         // If a stream refuses to end, do not hang: go-plugin kills us after ~2 s anyway.

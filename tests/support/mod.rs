@@ -1,4 +1,6 @@
 #![allow(dead_code)]
 
+pub mod acc;
 pub mod har_local;
+pub mod reliability;
 pub mod terraform;
