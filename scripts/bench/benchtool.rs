@@ -165,6 +165,8 @@ fn watch(args: &[String]) -> Result<(), String> {
     let deadline = Instant::now() + Duration::from_secs(number(&opts, "max-seconds", 3600)?);
 
     let mut seen: HashMap<u32, Watched> = HashMap::new();
+    // This tool may itself live under the prefix.
+    seen.insert(std::process::id(), Watched::Never);
     loop {
         let done = stop.exists() || Instant::now() > deadline;
         if let Ok(entries) = std::fs::read_dir("/proc") {
