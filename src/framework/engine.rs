@@ -25,7 +25,9 @@ fn validate_attrs(attrs: &[Attribute], base: &AttributePath, obj: &Value, diags:
             val.validate(v, &path, diags);
         }
         if let Some((nesting, inner)) = a.nested_attributes() {
-            for_each_nested(nesting, v, &path, |p, elem| validate_attrs(inner, &p, elem, diags));
+            for_each_nested(nesting, v, &path, |p, elem| {
+                validate_attrs(inner, &p, elem, diags)
+            });
         }
     }
 }
@@ -186,16 +188,9 @@ fn run_modifiers(
         }
         if let Some((nesting, inner)) = a.nested_attributes() {
             match (nesting, &mut *pv) {
-                (Nesting::Single, pv) => run_modifiers(
-                    inner,
-                    &path,
-                    cfg,
-                    pri,
-                    pv,
-                    exists,
-                    requires_replace,
-                    diags,
-                ),
+                (Nesting::Single, pv) => {
+                    run_modifiers(inner, &path, cfg, pri, pv, exists, requires_replace, diags)
+                }
                 (Nesting::List | Nesting::Set, Value::List(items) | Value::Set(items)) => {
                     let cfg_items = cfg.as_elements().unwrap_or(&[]);
                     let pri_items = pri.as_elements().unwrap_or(&[]);
@@ -272,9 +267,9 @@ pub fn null_unknowns(v: &mut Value) -> bool {
             *v = Value::Null;
             true
         }
-        Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
-            items.iter_mut().fold(false, |acc, e| null_unknowns(e) | acc)
-        }
+        Value::List(items) | Value::Set(items) | Value::Tuple(items) => items
+            .iter_mut()
+            .fold(false, |acc, e| null_unknowns(e) | acc),
         Value::Map(m) | Value::Object(m) => {
             m.values_mut().fold(false, |acc, e| null_unknowns(e) | acc)
         }

@@ -119,10 +119,7 @@ impl Validator for LengthBetween {
             diags.error_at(
                 path.clone(),
                 "Invalid attribute value length",
-                format!(
-                    "{path} {}; it is {n} characters long.",
-                    self.description()
-                ),
+                format!("{path} {}; it is {n} characters long.", self.description()),
             );
         }
     }

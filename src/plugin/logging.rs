@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
-use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::prelude::*;
 
@@ -30,8 +30,13 @@ pub fn level_from_env(get: impl Fn(&str) -> Option<String>) -> LevelFilter {
 /// Install the stderr logger. Safe to call more than once (later calls do nothing).
 pub fn init() {
     let level = level_from_env(|k| std::env::var(k).ok());
+    // Our own events at the chosen level; dependencies (h2, rustls, hyper) are far too
+    // chatty below WARN to be useful in Terraform's log.
+    let filter = Targets::new()
+        .with_target("terraform_provider_har", level)
+        .with_default(level.min(LevelFilter::WARN));
     let _ = tracing_subscriber::registry()
-        .with(HclogLayer.with_filter(level))
+        .with(HclogLayer.with_filter(filter))
         .try_init();
 }
 

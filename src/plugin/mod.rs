@@ -55,9 +55,11 @@ pub async fn serve_on(
                 shutdown: shutdown.clone(),
             },
         ))
-        .add_service(pb::grpc_stdio_server::GrpcStdioServer::new(services::Stdio {
-            shutdown: shutdown.clone(),
-        }))
+        .add_service(pb::grpc_stdio_server::GrpcStdioServer::new(
+            services::Stdio {
+                shutdown: shutdown.clone(),
+            },
+        ))
         .add_service(pb::grpc_broker_server::GrpcBrokerServer::new(
             services::Broker {
                 shutdown: shutdown.clone(),
@@ -143,9 +145,7 @@ pub fn run_debug(provider: Arc<dyn Provider>, provider_address: &str) -> ExitCod
                 .map_err(|e| e.to_string())?;
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
             let json = handshake::reattach_json(provider_address, addr);
-            eprintln!(
-                "Provider started in debug mode. To attach Terraform, run in your shell:\n"
-            );
+            eprintln!("Provider started in debug mode. To attach Terraform, run in your shell:\n");
             {
                 let mut out = std::io::stdout().lock();
                 writeln!(out, "TF_REATTACH_PROVIDERS='{json}'").map_err(|e| e.to_string())?;

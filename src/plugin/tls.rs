@@ -20,7 +20,8 @@ pub struct ServerCert {
 pub fn server_tls(client_cert_pem: &str) -> Result<ServerCert, HandshakeError> {
     let tls_err = |e: rcgen::Error| HandshakeError::Tls(e.to_string());
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(tls_err)?;
-    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).map_err(tls_err)?;
+    let mut params =
+        rcgen::CertificateParams::new(vec!["localhost".to_string()]).map_err(tls_err)?;
     params
         .distinguished_name
         .push(rcgen::DnType::CommonName, "localhost");

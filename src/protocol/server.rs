@@ -525,8 +525,12 @@ impl pb::provider_server::Provider for GrpcProvider {
         let mut private = Vec::new();
         if let Some(e) = self.resource(&req.type_name, &mut diags) {
             let prior = decode_dynamic(req.prior_state.as_ref(), &e.ty, "prior state", &mut diags);
-            let planned =
-                decode_dynamic(req.planned_state.as_ref(), &e.ty, "planned state", &mut diags);
+            let planned = decode_dynamic(
+                req.planned_state.as_ref(),
+                &e.ty,
+                "planned state",
+                &mut diags,
+            );
             let config = decode_dynamic(req.config.as_ref(), &e.ty, "configuration", &mut diags);
             if let (Some(prior), Some(planned), Some(config)) = (prior, planned, config) {
                 let state = if planned.is_null() {

@@ -86,7 +86,11 @@ enum Source {
     Env,
 }
 
-fn setting(config: &Value, (attr, env): (&str, &str), get: &dyn Fn(&str) -> Option<String>) -> Setting {
+fn setting(
+    config: &Value,
+    (attr, env): (&str, &str),
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Setting {
     match config.get(attr) {
         Some(Value::Unknown) => Setting::Unknown,
         Some(v) if v.as_str().is_some_and(|s| !s.is_empty()) => {
@@ -128,7 +132,8 @@ pub fn resolve(
     get: &dyn Fn(&str) -> Option<String>,
     diags: &mut Diagnostics,
 ) -> Option<ProviderConfig> {
-    let settings = [ENDPOINT, ACCOUNT_ID, API_KEY, ORG_ID, PROJECT_ID].map(|k| setting(config, k, get));
+    let settings =
+        [ENDPOINT, ACCOUNT_ID, API_KEY, ORG_ID, PROJECT_ID].map(|k| setting(config, k, get));
     if settings.iter().any(|s| matches!(s, Setting::Unknown)) {
         return None;
     }
@@ -141,9 +146,17 @@ pub fn resolve(
     if let Setting::Set(ep, src) = &endpoint {
         let mut local = Diagnostics::new();
         use crate::framework::Validator;
-        http_url().validate(&Value::string(ep.clone()), &AttributePath::root(ENDPOINT.0), &mut local);
+        http_url().validate(
+            &Value::string(ep.clone()),
+            &AttributePath::root(ENDPOINT.0),
+            &mut local,
+        );
         if local.has_errors() {
-            let detail = local.iter().next().map(|d| d.detail.clone()).unwrap_or_default();
+            let detail = local
+                .iter()
+                .next()
+                .map(|d| d.detail.clone())
+                .unwrap_or_default();
             let detail = if *src == Source::Env {
                 format!("{detail} (The value comes from {}.)", ENDPOINT.1)
             } else {
@@ -217,7 +230,10 @@ mod tests {
     fn missing_account_and_key_name_attribute_and_env_var() {
         let mut d = Diagnostics::new();
         assert!(resolve(&cfg(&[]), &no_env, &mut d).is_none());
-        let all: Vec<_> = d.iter().map(|x| (x.attribute.clone(), x.detail.clone())).collect();
+        let all: Vec<_> = d
+            .iter()
+            .map(|x| (x.attribute.clone(), x.detail.clone()))
+            .collect();
         assert_eq!(all.len(), 2);
         assert_eq!(all[0].0, Some(AttributePath::root("account_id")));
         assert!(all[0].1.contains("HARNESS_ACCOUNT_ID"));
@@ -241,7 +257,10 @@ mod tests {
         };
         let mut d = Diagnostics::new();
         let c = resolve(
-            &cfg(&[("account_id", Value::string("a")), ("api_key", Value::string("k"))]),
+            &cfg(&[
+                ("account_id", Value::string("a")),
+                ("api_key", Value::string("k")),
+            ]),
             &env,
             &mut d,
         );

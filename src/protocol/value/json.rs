@@ -16,19 +16,53 @@ use super::path::Trail;
 use super::types::Type;
 use super::values::{Number, Value};
 
+/// How strict JSON decoding is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DecodeOptions {
+    /// Skip object attributes the type does not declare instead of failing. For stored
+    /// state (`RawState.json`) written by a schema that has since dropped attributes.
+    pub ignore_undeclared_attributes: bool,
+}
+
+impl DecodeOptions {
+    /// Strict: an undeclared attribute is an error (the default).
+    pub const STRICT: DecodeOptions = DecodeOptions {
+        ignore_undeclared_attributes: false,
+    };
+    /// Lenient: undeclared attributes, at any depth, are dropped.
+    pub const PRUNING: DecodeOptions = DecodeOptions {
+        ignore_undeclared_attributes: true,
+    };
+}
+
 /// Decodes JSON bytes as type `ty`. `null` is null at any depth; objects tolerate missing
 /// attributes (null) and reject undeclared ones.
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, CodecError> {
-    let j: J = serde_json::from_slice(bytes).map_err(|e| CodecError::Malformed {
-        path: Trail::ROOT.to_path(),
-        message: format!("invalid JSON: {e}"),
-    })?;
-    from_json(&j, ty)
+    decode_with(bytes, ty, DecodeOptions::STRICT)
+}
+
+/// As [`decode`], with options (e.g. [`DecodeOptions::PRUNING`] for old stored state).
+pub fn decode_with(bytes: &[u8], ty: &Type, opts: DecodeOptions) -> Result<Value, CodecError> {
+    super::json_de::decode(bytes, ty, opts)
 }
 
 /// Converts an already parsed JSON document as type `ty`.
 pub fn from_json(j: &J, ty: &Type) -> Result<Value, CodecError> {
-    read(j, ty, &Trail::ROOT)
+    from_json_with(j, ty, DecodeOptions::STRICT)
+}
+
+/// As [`from_json`], with options.
+pub fn from_json_with(j: &J, ty: &Type, opts: DecodeOptions) -> Result<Value, CodecError> {
+    read(j, ty, &Trail::ROOT, opts)
+}
+
+pub(crate) fn from_json_at(
+    j: &J,
+    ty: &Type,
+    at: &Trail<'_>,
+    opts: DecodeOptions,
+) -> Result<Value, CodecError> {
+    read(j, ty, at, opts)
 }
 
 /// Encodes `value` as compact JSON of type `ty`; objects carry every attribute of the type.
@@ -50,7 +84,7 @@ fn json_kind(j: &J) -> &'static str {
     }
 }
 
-fn read(j: &J, ty: &Type, at: &Trail<'_>) -> Result<Value, CodecError> {
+fn read(j: &J, ty: &Type, at: &Trail<'_>, opts: DecodeOptions) -> Result<Value, CodecError> {
     let mismatch = || CodecError::TypeMismatch {
         path: at.to_path(),
         expected: ty.friendly_name(),
@@ -91,7 +125,7 @@ fn read(j: &J, ty: &Type, at: &Trail<'_>) -> Result<Value, CodecError> {
             let elems = arr
                 .iter()
                 .enumerate()
-                .map(|(i, e)| read(e, et, &at.index(i)))
+                .map(|(i, e)| read(e, et, &at.index(i), opts))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(if matches!(ty, Type::List(_)) {
                 Value::List(elems)
@@ -112,7 +146,7 @@ fn read(j: &J, ty: &Type, at: &Trail<'_>) -> Result<Value, CodecError> {
                 .iter()
                 .zip(ets)
                 .enumerate()
-                .map(|(i, (e, et))| read(e, et, &at.index(i)))
+                .map(|(i, (e, et))| read(e, et, &at.index(i), opts))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Value::Tuple(elems))
         }
@@ -120,13 +154,15 @@ fn read(j: &J, ty: &Type, at: &Trail<'_>) -> Result<Value, CodecError> {
             let obj = j.as_object().ok_or_else(mismatch)?;
             let map = obj
                 .iter()
-                .map(|(k, e)| Ok((k.clone(), read(e, et, &at.key(k))?)))
+                .map(|(k, e)| Ok((k.clone(), read(e, et, &at.key(k), opts)?)))
                 .collect::<Result<BTreeMap<_, _>, CodecError>>()?;
             Ok(Value::Map(map))
         }
         Type::Object { attrs, .. } => {
             let obj = j.as_object().ok_or_else(mismatch)?;
-            if let Some(extra) = obj.keys().find(|k| !attrs.contains_key(*k)) {
+            if !opts.ignore_undeclared_attributes
+                && let Some(extra) = obj.keys().find(|k| !attrs.contains_key(*k))
+            {
                 return Err(CodecError::UnsupportedAttribute {
                     path: at.to_path(),
                     name: extra.clone(),
@@ -136,7 +172,7 @@ fn read(j: &J, ty: &Type, at: &Trail<'_>) -> Result<Value, CodecError> {
                 .iter()
                 .map(|(name, aty)| {
                     let v = match obj.get(name) {
-                        Some(e) => read(e, aty, &at.attr(name))?,
+                        Some(e) => read(e, aty, &at.attr(name), opts)?,
                         None => Value::Null,
                     };
                     Ok((name.clone(), v))
@@ -157,7 +193,7 @@ fn read(j: &J, ty: &Type, at: &Trail<'_>) -> Result<Value, CodecError> {
                 path: at.to_path(),
                 message: format!("bad type of a dynamic value: {e}"),
             })?;
-            let v = read(vj, &inner, at)?;
+            let v = read(vj, &inner, at, opts)?;
             Ok(Value::Dynamic(Box::new(inner), Box::new(v)))
         }
     }
@@ -427,6 +463,31 @@ mod tests {
         assert_eq!(
             err.as_deref(),
             Some("at (root): unsupported attribute \"c\" (not in the object type)")
+        );
+    }
+
+    #[test]
+    fn pruning_drops_undeclared_attributes_at_every_depth() {
+        let inner = Type::object([("a", Type::String)]);
+        let t = Type::object([
+            ("l", Type::list(inner.clone())),
+            ("t", Type::tuple([inner])),
+        ]);
+        let raw = br#"{"old":1,"l":[{"a":"x","gone":true}],"t":[{"a":"y","z":null}]}"#;
+        assert!(decode(raw, &t).is_err());
+        let want = Value::object([
+            (
+                "l",
+                Value::List(vec![Value::object([("a", Value::string("x"))])]),
+            ),
+            (
+                "t",
+                Value::Tuple(vec![Value::object([("a", Value::string("y"))])]),
+            ),
+        ]);
+        assert_eq!(
+            decode_with(raw, &t, DecodeOptions::PRUNING).ok(),
+            Some(want)
         );
     }
 

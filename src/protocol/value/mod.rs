@@ -6,6 +6,7 @@
 
 mod error;
 pub mod json;
+mod json_de;
 pub mod msgpack;
 mod number;
 mod path;

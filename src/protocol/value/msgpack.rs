@@ -123,7 +123,8 @@ impl<'b> Reader<'b> {
         };
         // The ext type byte, then the payload. Refinements (ext 12) are not needed: an
         // unrefined unknown is always a valid reading of a refined one.
-        self.take(1 + len, at)?;
+        self.take(1, at)?;
+        self.take(len, at)?;
         Ok(())
     }
 

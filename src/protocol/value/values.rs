@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use super::path::{AttributePath, PathStep};
 use super::types::Type;
 
 /// A cty value. Unknown carries no refinements (they are accepted on decode and dropped).
@@ -192,6 +193,26 @@ impl Value {
         self.as_object().and_then(|m| m.get(attr))
     }
 
+    /// The value at `path` (attribute, map key, list/set/tuple index; a dynamic value is
+    /// looked through). None if a step does not apply or leads nowhere.
+    pub fn at_path(&self, path: &AttributePath) -> Option<&Value> {
+        let mut v = self;
+        for step in &path.steps {
+            while let Value::Dynamic(_, inner) = v {
+                v = inner;
+            }
+            v = match (step, v) {
+                (PathStep::Attribute(name), Value::Object(m)) => m.get(name)?,
+                (PathStep::ElementKeyString(k), Value::Map(m)) => m.get(k)?,
+                (PathStep::ElementKeyInt(i), _) => {
+                    v.as_elements()?.get(usize::try_from(*i).ok()?)?
+                }
+                _ => return None,
+            };
+        }
+        Some(v)
+    }
+
     /// Mutable object attribute lookup.
     pub fn get_mut(&mut self, attr: &str) -> Option<&mut Value> {
         match self {
@@ -314,6 +335,22 @@ mod tests {
         assert!(v.is_wholly_known());
         let d = Value::Dynamic(Box::new(Type::String), Box::new(Value::Unknown));
         assert!(!d.is_wholly_known());
+    }
+
+    #[test]
+    fn at_path_follows_attributes_keys_and_indexes() {
+        let v = Value::object([(
+            "proxies",
+            Value::List(vec![Value::Map(BTreeMap::from([(
+                "k".to_owned(),
+                Value::Dynamic(Box::new(Type::Bool), Box::new(Value::Bool(true))),
+            )]))]),
+        )]);
+        let p = AttributePath::root("proxies").index(0).key("k");
+        assert!(matches!(v.at_path(&p), Some(Value::Dynamic(..))));
+        assert_eq!(v.at_path(&AttributePath::new()), Some(&v));
+        assert_eq!(v.at_path(&AttributePath::root("proxies").index(1)), None);
+        assert_eq!(v.at_path(&AttributePath::root("proxies").attr("x")), None);
     }
 
     #[test]
