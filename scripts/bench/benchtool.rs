@@ -1,12 +1,7 @@
-//! benchtool: the two measurements of scripts/bench.sh that a shell cannot make cheaply or
-//! precisely. Standard library only, so bench.sh compiles it with a bare `rustc -O` (no
-//! crate, no Cargo.toml change, nothing added to the provider's dependency tree).
-//!
-//!   benchtool handshake --bin PATH --cert PEM [--runs N] [--warmup N]
-//!       Spawns the provider the way go-plugin does (cookie, protocol versions, port range,
-//!       PLUGIN_CLIENT_CERT so AutoMTLS is on) and times process start to the first stdout
-//!       line, then kills it. Checks the line is a protocol-6 gRPC handshake with a server
-//!       certificate. Prints `runs=.. median_ms=.. p90_ms=.. min_ms=.. max_ms=..`.
+//! benchtool: the sampling of scripts/bench.sh that a shell loop cannot do cheaply (a `sleep`
+//! and a `read` per sample would fork and cost more than the thing measured). Standard
+//! library only, so bench.sh compiles it with a bare `rustc -O` (no crate, no Cargo.toml
+//! change, nothing added to the provider's dependency tree).
 //!
 //!   benchtool watch --exe-prefix DIR --stop FILE --out FILE [--interval-ms N]
 //!       Until FILE `--stop` exists, polls /proc for processes whose executable lies under
@@ -18,19 +13,16 @@
 //!       the command's time.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
-
-const MAGIC_COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("handshake") => handshake(&args[1..]),
         Some("watch") => watch(&args[1..]),
-        _ => Err("usage: benchtool handshake|watch [options] (see the source)".to_string()),
+        _ => Err("usage: benchtool watch [options] (see the source)".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -65,88 +57,6 @@ fn number(opts: &HashMap<String, String>, name: &str, default: u64) -> Result<u6
     match opts.get(name) {
         None => Ok(default),
         Some(v) => v.parse().map_err(|_| format!("--{name}: not a number: {v:?}")),
-    }
-}
-
-fn handshake(args: &[String]) -> Result<(), String> {
-    let opts = options(args)?;
-    let bin = required(&opts, "bin")?;
-    let cert_path = required(&opts, "cert")?;
-    let runs = number(&opts, "runs", 200)?.max(1);
-    let warmup = number(&opts, "warmup", 5)?;
-    let cert = std::fs::read_to_string(cert_path).map_err(|e| format!("{cert_path}: {e}"))?;
-
-    let mut samples = Vec::with_capacity(runs as usize);
-    for i in 0..warmup + runs {
-        let elapsed = one_handshake(bin, &cert)?;
-        if i >= warmup {
-            samples.push(elapsed.as_secs_f64() * 1000.0);
-        }
-    }
-    samples.sort_by(f64::total_cmp);
-    println!(
-        "runs={} median_ms={:.3} p90_ms={:.3} min_ms={:.3} max_ms={:.3}",
-        samples.len(),
-        quantile(&samples, 0.5),
-        quantile(&samples, 0.9),
-        samples[0],
-        samples[samples.len() - 1]
-    );
-    Ok(())
-}
-
-/// Nearest-rank quantile of sorted samples.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
-    let rank = (q * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn one_handshake(bin: &str, cert: &str) -> Result<Duration, String> {
-    let mut cmd = Command::new(bin);
-    // The environment go-plugin gives a plugin (implementing-in-rust.md §2.1), and nothing
-    // that would switch the provider to another mode.
-    cmd.env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE)
-        .env("PLUGIN_PROTOCOL_VERSIONS", "6")
-        .env("PLUGIN_MIN_PORT", "10000")
-        .env("PLUGIN_MAX_PORT", "25000")
-        .env("PLUGIN_CLIENT_CERT", cert)
-        .env_remove("TF_DISABLE_PLUGIN_TLS")
-        .env_remove("TF_REATTACH_PROVIDERS")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    let start = Instant::now();
-    let mut child = cmd.spawn().map_err(|e| format!("cannot start {bin}: {e}"))?;
-    let mut line = String::new();
-    let read = match child.stdout.take() {
-        Some(out) => BufReader::new(out).read_line(&mut line),
-        None => Ok(0),
-    };
-    let elapsed = start.elapsed();
-    let _ = child.kill();
-    let _ = child.wait();
-    read.map_err(|e| format!("reading the handshake line: {e}"))?;
-    check_line(line.trim_end())?;
-    Ok(elapsed)
-}
-
-/// `1|6|tcp|ADDR|grpc|CERT`: core 1, app protocol 6, gRPC, and a certificate field long
-/// enough for go-plugin to parse it (it ignores one of 50 chars or fewer), so AutoMTLS was on.
-fn check_line(line: &str) -> Result<(), String> {
-    let fields: Vec<&str> = line.split('|').collect();
-    let ok = fields.len() == 6
-        && fields[0] == "1"
-        && fields[1] == "6"
-        && (fields[2] == "tcp" || fields[2] == "unix")
-        && fields[4] == "grpc"
-        && fields[5].len() > 50;
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
-            "not a protocol-6 AutoMTLS handshake line: {:?}",
-            line.chars().take(120).collect::<String>()
-        ))
     }
 }
 
