@@ -116,6 +116,7 @@ trap 'exit 143' TERM
 
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc"
+: >"$TF_CLI_CONFIG_FILE" # written below; exists now so terraform does not warn about it
 export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
 unset TF_LOG TF_LOG_PATH TF_LOG_CORE TF_LOG_PROVIDER TF_REATTACH_PROVIDERS TF_DISABLE_PLUGIN_TLS \
   TF_PLUGIN_CACHE_DIR TF_DATA_DIR TF_CLI_ARGS TF_CLI_ARGS_plan TF_CLI_ARGS_apply \
