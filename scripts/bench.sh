@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The provider benchmark (issue 7). In one run, side by side on this machine:
-#   1. terraform apply, plan (with refresh) and destroy of N resources through this provider
+#   1. terraform apply and plan (with refresh) of N resources through this provider
 #      against a release har-local (N/2 har_upstream_proxy + N/2 har_registry, each registry
 #      linking one proxy), and of N built-in terraform_data resources carrying about the same
 #      payload with the same dependency shape (the floor: no plugin, no API); ratios to the floor;
@@ -21,6 +21,7 @@
 #
 # Usage: scripts/bench.sh [-n N] [-r R] [-w W] [-p P] [--scale] [--sizes "100 1000 5000"]
 #                         [--handshake-runs K] [--no-build] [--no-write] [--no-local-bench]
+#                         [--no-handshake]
 #                         [--keep]
 set -euo pipefail
 
@@ -37,6 +38,7 @@ Usage: scripts/bench.sh [options]
   --no-build          use the binaries already in target/release
   --no-write          print the results but leave docs/performance.md alone
   --no-local-bench    skip `cargo bench --bench har_local_load`
+  --no-handshake      skip scripts/bench-handshake.sh
   --keep              keep the temporary directory (configs, logs, raw results)
   -h, --help          this text
 EOF
@@ -61,6 +63,7 @@ handshake_runs=200
 build=1
 write=1
 local_bench=1
+handshake=1
 keep=0
 command_line="scripts/bench.sh${*:+ $*}"
 
@@ -76,6 +79,7 @@ while [ $# -gt 0 ]; do
     --no-build) build=0; shift ;;
     --no-write) write=0; shift ;;
     --no-local-bench) local_bench=0; shift ;;
+    --no-handshake) handshake=0; shift ;;
     --keep) keep=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
@@ -96,8 +100,14 @@ command -v rustc >/dev/null 2>&1 || die "rustc is needed (it builds scripts/benc
 work="$(mktemp -d "${TMPDIR:-/tmp}/har-bench.XXXXXX")"
 har_pid=""
 watch_pid=""
+cmd_pid=""
 cleanup() {
   local rc=$?
+  # `timeout` passes the signal on to terraform, which stops its provider.
+  if [ -n "$cmd_pid" ]; then
+    kill "$cmd_pid" 2>/dev/null || true
+    wait "$cmd_pid" 2>/dev/null || true
+  fi
   if [ -n "$watch_pid" ]; then kill "$watch_pid" 2>/dev/null || true; fi
   if [ -n "$har_pid" ]; then
     kill "$har_pid" 2>/dev/null || true
@@ -157,147 +167,185 @@ provider_installation {
 EOF
 
 # ---------------------------------------------------------------------------------------------
-# har-local, release build, temp database, loopback, free port.
+# har-local, release build, loopback, free port, and a fresh SQLite file each time it starts:
+# every apply round starts from an empty server and an empty state (a destroy between rounds
+# would cost as much as the apply and measure nothing reported here).
 har_key="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 har_account="bench"
-"$har_local_bin" --listen 127.0.0.1:0 --db "$work/har-local.db" --api-key "$har_key" \
-  --account "$har_account" >"$work/har-local.out" 2>"$work/har-local.err" &
-har_pid=$!
-har_addr=""
-for _ in $(seq 1 200); do
-  if line="$(head -n 1 "$work/har-local.out" 2>/dev/null)" && [ -n "$line" ]; then
-    har_addr="${line#har-local listening on http://}"
-    break
-  fi
-  kill -0 "$har_pid" 2>/dev/null || break
-  sleep 0.05
-done
-[ -n "$har_addr" ] || die "har-local did not start: $(tail -n 5 "$work/har-local.err" 2>/dev/null)"
-note "har-local listening on $har_addr"
-export HARNESS_ENDPOINT="http://$har_addr/gateway"
+har_starts=0
 export HARNESS_ACCOUNT_ID="$har_account"
 export HARNESS_PLATFORM_API_KEY="$har_key"
 unset HARNESS_ORG_ID HARNESS_PROJECT_ID
 
+stop_har_local() {
+  if [ -n "$har_pid" ]; then
+    kill "$har_pid" 2>/dev/null || true
+    wait "$har_pid" 2>/dev/null || true
+    har_pid=""
+  fi
+}
+
+start_har_local() {
+  stop_har_local
+  rm -f "$work"/har-local-*.db*
+  har_starts=$((har_starts + 1))
+  local out="$work/har-local-$har_starts.out" line="" i
+  "$har_local_bin" --listen 127.0.0.1:0 --db "$work/har-local-$har_starts.db" \
+    --api-key "$har_key" --account "$har_account" >"$out" 2>>"$work/har-local.err" &
+  har_pid=$!
+  har_addr=""
+  for ((i = 0; i < 200; i++)); do
+    if line="$(head -n 1 "$out" 2>/dev/null)" && [ -n "$line" ]; then
+      har_addr="${line#har-local listening on http://}"
+      break
+    fi
+    kill -0 "$har_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  [ -n "$har_addr" ] || die "har-local did not start: $(tail -n 5 "$work/har-local.err" 2>/dev/null)"
+  export HARNESS_ENDPOINT="http://$har_addr/gateway"
+}
+
 # ---------------------------------------------------------------------------------------------
-# Configurations. Resource i of the provider run and of the floor carry the same strings;
-# the floor's input also holds what our state gains from the API (id, uuid, created_at, url),
-# so both states are about the same size. Explicit blocks (not count) give each registry a
-# dependency on exactly one proxy, in both runs.
+# Configurations. Instance i of the provider run and of the floor carry the same strings; the
+# floor's input also holds what our state gains from the API (id, uuid, created_at, url), so
+# both states are about the same size. Both use `count`, registry i referring to proxy i, so
+# the dependency shape is the same. (One block per resource instead makes Terraform's own
+# graph work quadratic: 58 s of terraform CPU before the floor's first create at N = 1000.)
 proxies_of() { echo $(( ($1 + 1) / 2 )); }
 
 write_provider_config() { # dir n
-  local dir="$1" total="$2" proxies i
+  local dir="$1" total="$2" proxies
   proxies="$(proxies_of "$total")"
   mkdir -p "$dir"
-  {
-    printf 'terraform {\n  required_providers {\n    har = {\n      source  = "tfhar/har"\n      version = "%s"\n    }\n  }\n}\n\nprovider "har" {}\n' "$version"
-    for ((i = 0; i < proxies; i++)); do
-      printf '
-resource "har_upstream_proxy" "p%05d" {
-  identifier   = "bench-proxy-%05d"
+  cat >"$dir/main.tf" <<EOF
+terraform {
+  required_providers {
+    har = {
+      source  = "tfhar/har"
+      version = "$version"
+    }
+  }
+}
+
+provider "har" {}
+
+resource "har_upstream_proxy" "p" {
+  count        = $proxies
+  identifier   = format("bench-proxy-%05d", count.index)
   package_type = "DOCKER"
   source       = "Custom"
-  url          = "https://mirror-%05d.registry.example.com"
+  url          = format("https://mirror-%05d.registry.example.com", count.index)
   auth_type    = "Anonymous"
-  description  = "benchmark upstream proxy number %05d"
+  description  = format("benchmark upstream proxy number %05d", count.index)
   labels       = ["bench", "proxy"]
 }
-' "$i" "$i" "$i" "$i"
-    done
-    for ((i = 0; i < total - proxies; i++)); do
-      printf '
-resource "har_registry" "r%05d" {
-  identifier       = "bench-registry-%05d"
+
+resource "har_registry" "r" {
+  count            = $((total - proxies))
+  identifier       = format("bench-registry-%05d", count.index)
   package_type     = "DOCKER"
-  description      = "benchmark virtual registry number %05d"
+  description      = format("benchmark virtual registry number %05d", count.index)
   labels           = ["bench", "registry"]
-  upstream_proxies = [har_upstream_proxy.p%05d.identifier]
+  upstream_proxies = [har_upstream_proxy.p[count.index].identifier]
 }
-' "$i" "$i" "$i" "$i"
-    done
-  } >"$dir/main.tf"
+EOF
 }
 
 write_floor_config() { # dir n
-  local dir="$1" total="$2" proxies i
+  local dir="$1" total="$2" proxies
   proxies="$(proxies_of "$total")"
   mkdir -p "$dir"
-  {
-    for ((i = 0; i < proxies; i++)); do
-      printf '
-resource "terraform_data" "p%05d" {
+  cat >"$dir/main.tf" <<EOF
+resource "terraform_data" "p" {
+  count = $proxies
   input = {
-    identifier            = "bench-proxy-%05d"
+    identifier            = format("bench-proxy-%05d", count.index)
     package_type          = "DOCKER"
     org_id                = null
     project_id            = null
     source                = "Custom"
-    url                   = "https://mirror-%05d.registry.example.com"
+    url                   = format("https://mirror-%05d.registry.example.com", count.index)
     auth_type             = "Anonymous"
-    description           = "benchmark upstream proxy number %05d"
+    description           = format("benchmark upstream proxy number %05d", count.index)
     labels                = ["bench", "proxy"]
     user_password         = null
     access_key_secret_key = null
-    id                    = "bench/bench-proxy-%05d"
-    uuid                  = "6f1c2a9e-0000-4000-8000-0000000%05d"
-    created_at            = "17641953%05d"
+    id                    = format("bench/bench-proxy-%05d", count.index)
+    uuid                  = format("6f1c2a9e-0000-4000-8000-0000000%05d", count.index)
+    created_at            = format("17641953%05d", count.index)
   }
 }
-' "$i" "$i" "$i" "$i" "$i" "$i" "$i"
-    done
-    for ((i = 0; i < total - proxies; i++)); do
-      printf '
-resource "terraform_data" "r%05d" {
+
+resource "terraform_data" "r" {
+  count = $((total - proxies))
   input = {
-    identifier       = "bench-registry-%05d"
+    identifier       = format("bench-registry-%05d", count.index)
     package_type     = "DOCKER"
     org_id           = null
     project_id       = null
-    description      = "benchmark virtual registry number %05d"
+    description      = format("benchmark virtual registry number %05d", count.index)
     labels           = ["bench", "registry"]
     allowed_pattern  = null
     blocked_pattern  = null
-    upstream_proxies = [terraform_data.p%05d.input.identifier]
-    id               = "bench/bench-registry-%05d"
-    url              = "https://pkg.harness.io/bench/bench-registry-%05d"
-    uuid             = "7a2d3b8f-0000-4000-8000-0000000%05d"
-    created_at       = "17641954%05d"
+    upstream_proxies = [terraform_data.p[count.index].input.identifier]
+    id               = format("bench/bench-registry-%05d", count.index)
+    url              = format("https://pkg.harness.io/bench/bench-registry-%05d", count.index)
+    uuid             = format("7a2d3b8f-0000-4000-8000-0000000%05d", count.index)
+    created_at       = format("17641954%05d", count.index)
   }
 }
-' "$i" "$i" "$i" "$i" "$i" "$i" "$i" "$i"
-    done
-  } >"$dir/main.tf"
+EOF
 }
 
 # ---------------------------------------------------------------------------------------------
 # Timing. One record per run in $work/runs.tsv:
-#   size kind(floor|har) op(apply|plan|destroy) round wall_s user_s sys_s prov_hwm_kb prov_cpu_s prov_procs rc
-# wall/user/sys come from bash's `time` (ms resolution; user/sys include terraform's children,
-# i.e. the provider). The benchtool watcher runs beside terraform (not as its parent, so its CPU
-# is not counted) for floor runs too, so both sides bear the same sampling cost.
+#   size kind(floor|har) op(apply|plan) round wall_s user_s sys_s prov_hwm_kb prov_cpu_s prov_procs rc
+# wall from $EPOCHREALTIME; user/sys from the shell's `times` (CPU of reaped children: timeout,
+# terraform and the provider processes terraform reaps). The command runs in the background
+# and is waited for, so a signal to this script stops it at once (see cleanup). The benchtool
+# watcher runs beside terraform, not as its parent, and is reaped after the second reading
+# (its CPU is not counted); it runs for floor runs too, so both sides bear its cost.
 clk_tck="$(getconf CLK_TCK 2>/dev/null || echo 100)"
 runs="$work/runs.tsv"
 : >"$runs"
 
-op_timeout() { echo $(( 120 + $1 / 4 )); } # seconds per terraform command, by size
+op_timeout() { echo $(( 300 + $1 / 2 )); } # seconds per terraform command, by size
+
+children_cpu() { # "user sys" (seconds) of this shell's reaped children so far
+  # `times` must run in this shell, not in a command substitution's subshell.
+  times >"$work/times"
+  awk 'NR == 2 {
+    for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); v[i] = p[1] * 60 + p[2] }
+    printf "%.3f %.3f\n", v[1], v[2] }' "$work/times"
+}
 
 timed() { # size kind op round dir -- terraform args...
   local size="$1" kind="$2" op="$3" round="$4" dir="$5"
   shift 6
-  local log="$work/log/$kind-$size-$op-$round.log" timefile="$work/time.$$" stop="$work/stop.$$"
-  local watch_out="$work/watch.$$" rc=0 TIMEFORMAT='%3R %3U %3S'
+  local log="$work/log/$kind-$size-$op-$round.log" stop="$work/stop.$$" watch_out="$work/watch.$$"
+  local rc=0 u0 s0 u1 s1 t0 t1
   mkdir -p "$work/log"
   rm -f "$stop" "$watch_out"
   "$benchtool" watch --exe-prefix "$work" --stop "$stop" --out "$watch_out" \
-    --interval-ms 10 --max-seconds "$(op_timeout "$size")" &
+    --interval-ms 20 --max-seconds "$(op_timeout "$size")" &
   watch_pid=$!
-  { time timeout "$(op_timeout "$size")" terraform -chdir="$dir" "$@" >"$log" 2>&1; } 2>"$timefile" || rc=$?
+  children_cpu >"$work/cpu0"
+  read -r u0 s0 <"$work/cpu0"
+  t0=$EPOCHREALTIME
+  timeout "$(op_timeout "$size")" terraform -chdir="$dir" "$@" >"$log" 2>&1 &
+  cmd_pid=$!
+  wait "$cmd_pid" || rc=$?
+  t1=$EPOCHREALTIME
+  cmd_pid=""
+  children_cpu >"$work/cpu1"
+  read -r u1 s1 <"$work/cpu1"
   touch "$stop"
   wait "$watch_pid" || true
   watch_pid=""
   local wall user sys hwm=0 ticks=0 procs=0
-  read -r wall user sys <"$timefile"
+  read -r wall user sys < <(awk -v t0="$t0" -v t1="$t1" -v u0="$u0" -v u1="$u1" -v s0="$s0" -v s1="$s1" \
+    'BEGIN { printf "%.3f %.3f %.3f\n", t1 - t0, u1 - u0, s1 - s0 }')
   if [ -s "$watch_out" ]; then
     read -r hwm ticks procs < <(awk '{ if ($2 > m) m = $2; t += $3; p++ } END { print m + 0, t + 0, p + 0 }' "$watch_out")
   fi
@@ -335,7 +383,8 @@ run_size() { # n
   fi
   for ((r = 1 - warmup; r <= rounds; r++)); do
     note "size $size: round $r of $rounds$( [ "$r" -le 0 ] && echo ' (warm-up, not counted)')"
-    rm -f "$fdir"/terraform.tfstate*
+    rm -f "$fdir"/terraform.tfstate* "$hdir"/terraform.tfstate*
+    start_har_local
     timed "$size" floor apply "$r" "$fdir" -- apply -auto-approve "${tf_common[@]}" \
       || { last_log "floor-$size-apply-$r"; fail "floor apply n=$size"; return 0; }
     timed "$size" har apply "$r" "$hdir" -- apply -auto-approve "${tf_common[@]}" \
@@ -350,10 +399,6 @@ run_size() { # n
       2) last_log "har-$size-plan-$r"; fail "provider plan after apply is not empty n=$size round $r" ;;
       *) last_log "har-$size-plan-$r"; fail "provider plan n=$size round $r (exit $rc)"; return 0 ;;
     esac
-    timed "$size" floor destroy "$r" "$fdir" -- destroy -auto-approve "${tf_common[@]}" \
-      || { last_log "floor-$size-destroy-$r"; fail "floor destroy n=$size"; return 0; }
-    timed "$size" har destroy "$r" "$hdir" -- destroy -auto-approve "${tf_common[@]}" \
-      || { last_log "har-$size-destroy-$r"; fail "provider destroy n=$size round $r"; return 0; }
   done
 }
 
@@ -380,6 +425,10 @@ handshake_note=""
 hs_med=""
 hs_p90=""
 measure_handshake() {
+  if [ "$handshake" = 0 ]; then
+    handshake_note="skipped (--no-handshake)"
+    return 0
+  fi
   if [ ! -x "$root/scripts/bench-handshake.sh" ]; then
     handshake_note="scripts/bench-handshake.sh is not on this branch"
     return 0
@@ -453,7 +502,7 @@ cpu_of() { # size kind op -> median user+sys
     | sort -n | awk '{ v[n++] = $1 } END { if (n) print (n % 2) ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2 }'
 }
 goal_of() { case "$1" in apply) echo "≤ 1.10x" ;; plan) echo "≤ 1.25x" ;; *) echo "—" ;; esac; }
-op_label() { case "$1" in apply) echo "apply (create $n)" ;; plan) echo "plan with refresh (no changes)" ;; destroy) echo "destroy" ;; esac; }
+op_label() { case "$1" in apply) echo "apply (create $n)" ;; plan) echo "plan with refresh (no changes)" ;; esac; }
 
 cpu_model="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 mem_total="$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
@@ -483,7 +532,7 @@ report="$work/report.md"
   echo
   echo "| measurement | floor (terraform_data) | provider (har) | ratio to floor | goal |"
   echo "| --- | --- | --- | --- | --- |"
-  for op in apply plan destroy; do
+  for op in apply plan; do
     f="$(stat_of "$n" floor "$op" 5)"; h="$(stat_of "$n" har "$op" 5)"
     fcell="$(fmt_s "$f")"; hcell="$(fmt_s "$h")"
     [ -n "$f" ] && fcell="$fcell ($(fmt_range "$(stat_of "$n" floor "$op" 5 min)" "$(stat_of "$n" floor "$op" 5 max)"))"
@@ -507,7 +556,7 @@ report="$work/report.md"
     echo "stdout line with the magic cookie, the port range and a \`PLUGIN_CLIENT_CERT\`): \`$handshake_result\`"
     echo
   fi
-  echo "Time per size: $(for s in "${sizes[@]}"; do printf '%s: %s s; ' "$s" "${size_seconds[$s]}"; done | sed 's/; $//') (all rounds, including warm-up and destroys)."
+  echo "Time per size: $(for s in "${sizes[@]}"; do printf '%s: %s s; ' "$s" "${size_seconds[$s]}"; done | sed 's/; $//') (all rounds, including warm-up)."
   echo
   echo "### har-local throughput and latency"
   echo
