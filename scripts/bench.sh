@@ -65,7 +65,10 @@ write=1
 local_bench=1
 handshake=1
 keep=0
-command_line="scripts/bench.sh${*:+ $*}"
+command_line="scripts/bench.sh"
+for arg in "$@"; do
+  if [[ "$arg" =~ ^[A-Za-z0-9_./=-]+$ ]]; then command_line+=" $arg"; else command_line+=" \"$arg\""; fi
+done
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -546,7 +549,7 @@ report="$work/report.md"
     f="$(cpu_of "$n" floor "$op")"; h="$(cpu_of "$n" har "$op")"; p="$(stat_of "$n" har "$op" 9)"
     echo "| $op, CPU time of terraform + provider (user+sys) | $(fmt_s "$f") | $(fmt_s "$h") (provider process: $(fmt_s "$p")) | $(fmt_ratio "$h" "$f") | — |"
   done
-  echo "| provider peak RSS (VmHWM) during plan | — | $(fmt_mib "$(stat_of "$n" har plan 8 max)") (max over rounds; $(stat_of "$n" har plan 10) provider process(es) per plan) | — | ≤ 12 MiB |"
+  echo "| provider peak RSS (VmHWM) during plan | — | $(fmt_mib "$(stat_of "$n" har plan 8 max)") (max over rounds; median $(stat_of "$n" har plan 10) provider process(es) seen per plan, sampled every 20 ms) | — | ≤ 12 MiB |"
   echo "| provider peak RSS (VmHWM) during apply | — | $(fmt_mib "$(stat_of "$n" har apply 8 max)") | — | — |"
   echo "| state file after apply (terraform.tfstate) | ${state_bytes[floor-$n]:-?} bytes | ${state_bytes[har-$n]:-?} bytes | — | — |"
   if [ -n "$handshake_result" ]; then
@@ -581,7 +584,9 @@ report="$work/report.md"
   if [ "$scale" = 1 ]; then
     echo "### Scaling (scripts/bench.sh --scale)"
     echo
-    echo "Per-resource wall time (median total ÷ N), milliseconds. Flat rows mean linear cost."
+    echo "Per-resource wall time (median total ÷ N), milliseconds. Flat rows mean linear cost. Terraform's"
+    echo "own apply is not linear (the floor's per-resource time grows with N too: it persists the whole"
+    echo "state after each resource change), so read the ratio columns for the provider's share."
     echo "Command: \`$command_line\`, $started_at."
     echo
     echo "| N | floor apply | har apply | apply ratio | floor plan | har plan | plan ratio | har peak RSS (plan) | time for this N |"
