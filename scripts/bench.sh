@@ -1,0 +1,645 @@
+#!/usr/bin/env bash
+# The provider benchmark (issue 7). In one run, side by side on this machine:
+#   1. terraform apply and plan (with refresh) of N resources through this provider
+#      against a release har-local (N/2 har_upstream_proxy + N/2 har_registry, each registry
+#      linking one proxy), and of N built-in terraform_data resources carrying about the same
+#      payload with the same dependency shape (the floor: no plugin, no API); ratios to the floor;
+#   2. the provider's peak resident memory (VmHWM) and CPU time during those runs;
+#   3. process start to handshake line with AutoMTLS (median, p90), by scripts/bench-handshake.sh;
+#   4. har-local throughput and latency (the har-local helper's `cargo bench --bench
+#      har_local_load`, when the branch has it);
+#   5. with --scale, per-resource times for N = 100, 1000, 5000.
+# The results go to stdout and to the "Provider benchmark (scripts/bench.sh)" section of
+# docs/performance.md, with the machine, the terraform version and the command.
+#
+# The provider is installed from a filesystem mirror with `terraform init` and started by
+# terraform through the real go-plugin handshake with AutoMTLS (no debug/reattach mode), so
+# it measures what users get. Runs are interleaved (floor, provider, floor, provider...) and
+# reported as medians: the machine is noisy, so compare ratios measured in the same run.
+# Nothing reaches the network: terraform_data is built in, the provider comes from the
+# mirror, and har-local listens on loopback.
+#
+# Usage: scripts/bench.sh [-n N] [-r R] [-w W] [-p P] [--scale] [--sizes "100 1000 5000"]
+#                         [--handshake-runs K] [--no-build] [--no-write] [--no-local-bench]
+#                         [--no-handshake]
+#                         [--keep]
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+Usage: scripts/bench.sh [options]
+  -n N                resources per run (default 1000: N/2 proxies + N/2 registries)
+  -r R                measured rounds per size; medians are reported (default 3)
+  -w W                unmeasured warm-up rounds per size (default 1)
+  -p P                terraform -parallelism for every run (default 10, terraform's default)
+  --scale             also run N = 100, 1000, 5000 (see --sizes) and report per-resource times
+  --sizes "A B C"     the sizes of --scale (default "100 1000 5000")
+  --handshake-runs K  handshake samples for scripts/bench-handshake.sh (default 200)
+  --no-build          use the binaries already in target/release
+  --no-write          print the results but leave docs/performance.md alone
+  --no-local-bench    skip `cargo bench --bench har_local_load`
+  --no-handshake      skip scripts/bench-handshake.sh
+  --keep              keep the temporary directory (configs, logs, raw results)
+  -h, --help          this text
+EOF
+}
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+fi
+
+die() { printf 'bench: error: %s\n' "$*" >&2; exit 1; }
+note() { printf 'bench: %s\n' "$*" >&2; }
+
+n=1000
+rounds=3
+warmup=1
+parallelism=10
+scale=0
+scale_sizes="100 1000 5000"
+handshake_runs=200
+build=1
+write=1
+local_bench=1
+handshake=1
+keep=0
+command_line="scripts/bench.sh"
+for arg in "$@"; do
+  if [[ "$arg" =~ ^[A-Za-z0-9_./=-]+$ ]]; then command_line+=" $arg"; else command_line+=" \"$arg\""; fi
+done
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -n) n="${2:?-n needs a number}"; shift 2 ;;
+    -r) rounds="${2:?-r needs a number}"; shift 2 ;;
+    -w) warmup="${2:?-w needs a number}"; shift 2 ;;
+    -p) parallelism="${2:?-p needs a number}"; shift 2 ;;
+    --scale) scale=1; shift ;;
+    --sizes) scale_sizes="${2:?--sizes needs a list}"; shift 2 ;;
+    --handshake-runs) handshake_runs="${2:?--handshake-runs needs a number}"; shift 2 ;;
+    --no-build) build=0; shift ;;
+    --no-write) write=0; shift ;;
+    --no-local-bench) local_bench=0; shift ;;
+    --no-handshake) handshake=0; shift ;;
+    --keep) keep=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+done
+read -ra scale_list <<<"$scale_sizes"
+for v in "$n" "$rounds" "$warmup" "$parallelism" "$handshake_runs" "${scale_list[@]}"; do
+  [[ "$v" =~ ^[0-9]+$ ]] || die "not a whole number: $v"
+done
+[ "$n" -ge 2 ] || die "-n must be at least 2 (one proxy and one registry)"
+[ "$rounds" -ge 1 ] || die "-r must be at least 1"
+
+command -v terraform >/dev/null 2>&1 || die "terraform is needed on PATH"
+command -v rustc >/dev/null 2>&1 || die "rustc is needed (it builds scripts/bench/benchtool.rs)"
+
+# ---------------------------------------------------------------------------------------------
+# Environment: terraform quiet, offline, and using the real handshake with AutoMTLS.
+work="$(mktemp -d "${TMPDIR:-/tmp}/har-bench.XXXXXX")"
+har_pid=""
+watch_pid=""
+cmd_pid=""
+cleanup() {
+  local rc=$?
+  # `timeout` passes the signal on to terraform, which stops its provider.
+  if [ -n "$cmd_pid" ]; then
+    kill "$cmd_pid" 2>/dev/null || true
+    wait "$cmd_pid" 2>/dev/null || true
+  fi
+  if [ -n "$watch_pid" ]; then kill "$watch_pid" 2>/dev/null || true; fi
+  if [ -n "$har_pid" ]; then
+    kill "$har_pid" 2>/dev/null || true
+    wait "$har_pid" 2>/dev/null || true
+  fi
+  if [ "$keep" = 1 ]; then
+    note "kept $work"
+  else
+    rm -rf "$work"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
+export TF_CLI_CONFIG_FILE="$work/cli.tfrc"
+: >"$TF_CLI_CONFIG_FILE" # written below; exists now so terraform does not warn about it
+export NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
+unset TF_LOG TF_LOG_PATH TF_LOG_CORE TF_LOG_PROVIDER TF_REATTACH_PROVIDERS TF_DISABLE_PLUGIN_TLS \
+  TF_PLUGIN_CACHE_DIR TF_DATA_DIR TF_CLI_ARGS TF_CLI_ARGS_plan TF_CLI_ARGS_apply \
+  TF_CLI_ARGS_destroy TF_CLI_ARGS_init RUST_LOG
+
+tf_platform="$(terraform version -json | sed -n 's/.*"platform": *"\([^"]*\)".*/\1/p')"
+tf_version="$(terraform version -json | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p')"
+[ -n "$tf_platform" ] || die "cannot read terraform's platform from 'terraform version -json'"
+version="$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1)"
+[ -n "$version" ] || die "cannot read the package version from Cargo.toml"
+
+# ---------------------------------------------------------------------------------------------
+# Binaries.
+if [ "$build" = 1 ]; then
+  note "cargo build --release --bins"
+  timeout 3600 cargo build --release --bins >&2
+fi
+provider_bin="$root/target/release/terraform-provider-har"
+har_local_bin="$root/target/release/har-local"
+[ -x "$provider_bin" ] || die "$provider_bin is missing (run without --no-build)"
+[ -x "$har_local_bin" ] || die "$har_local_bin is missing (run without --no-build)"
+
+benchtool="$work/benchtool"
+rustc -O --edition 2021 -o "$benchtool" "$root/scripts/bench/benchtool.rs" \
+  || die "cannot compile scripts/bench/benchtool.rs"
+
+# The provider as users get it: from a mirror, through `terraform init`, with a lock file.
+mirror="$work/mirror"
+mkdir -p "$mirror/registry.terraform.io/tfhar/har/$version/$tf_platform"
+cp "$provider_bin" "$mirror/registry.terraform.io/tfhar/har/$version/$tf_platform/terraform-provider-har_v$version"
+cat >"$TF_CLI_CONFIG_FILE" <<EOF
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["registry.terraform.io/tfhar/har"]
+  }
+}
+EOF
+
+# ---------------------------------------------------------------------------------------------
+# har-local, release build, loopback, free port, and a fresh SQLite file each time it starts:
+# every apply round starts from an empty server and an empty state (a destroy between rounds
+# would cost as much as the apply and measure nothing reported here).
+har_key="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+har_account="bench"
+har_starts=0
+export HARNESS_ACCOUNT_ID="$har_account"
+export HARNESS_PLATFORM_API_KEY="$har_key"
+unset HARNESS_ORG_ID HARNESS_PROJECT_ID
+
+stop_har_local() {
+  if [ -n "$har_pid" ]; then
+    kill "$har_pid" 2>/dev/null || true
+    wait "$har_pid" 2>/dev/null || true
+    har_pid=""
+  fi
+}
+
+start_har_local() {
+  stop_har_local
+  rm -f "$work"/har-local-*.db*
+  har_starts=$((har_starts + 1))
+  local out="$work/har-local-$har_starts.out" line="" i
+  "$har_local_bin" --listen 127.0.0.1:0 --db "$work/har-local-$har_starts.db" \
+    --api-key "$har_key" --account "$har_account" >"$out" 2>>"$work/har-local.err" &
+  har_pid=$!
+  har_addr=""
+  for ((i = 0; i < 200; i++)); do
+    if line="$(head -n 1 "$out" 2>/dev/null)" && [ -n "$line" ]; then
+      har_addr="${line#har-local listening on http://}"
+      break
+    fi
+    kill -0 "$har_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  [ -n "$har_addr" ] || die "har-local did not start: $(tail -n 5 "$work/har-local.err" 2>/dev/null)"
+  export HARNESS_ENDPOINT="http://$har_addr/gateway"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Configurations. Instance i of the provider run and of the floor carry the same strings; the
+# floor's input also holds what our state gains from the API (id, uuid, created_at, url), so
+# both states are about the same size. Both use `count`, registry i referring to proxy i, so
+# the dependency shape is the same. (One block per resource instead makes Terraform's own
+# graph work quadratic: 58 s of terraform CPU before the floor's first create at N = 1000.)
+proxies_of() { echo $(( ($1 + 1) / 2 )); }
+
+write_provider_config() { # dir n
+  local dir="$1" total="$2" proxies
+  proxies="$(proxies_of "$total")"
+  mkdir -p "$dir"
+  cat >"$dir/main.tf" <<EOF
+terraform {
+  required_providers {
+    har = {
+      source  = "tfhar/har"
+      version = "$version"
+    }
+  }
+}
+
+provider "har" {}
+
+resource "har_upstream_proxy" "p" {
+  count        = $proxies
+  identifier   = format("bench-proxy-%05d", count.index)
+  package_type = "DOCKER"
+  source       = "Custom"
+  url          = format("https://mirror-%05d.registry.example.com", count.index)
+  auth_type    = "Anonymous"
+  description  = format("benchmark upstream proxy number %05d", count.index)
+  labels       = ["bench", "proxy"]
+}
+
+resource "har_registry" "r" {
+  count            = $((total - proxies))
+  identifier       = format("bench-registry-%05d", count.index)
+  package_type     = "DOCKER"
+  description      = format("benchmark virtual registry number %05d", count.index)
+  labels           = ["bench", "registry"]
+  upstream_proxies = [har_upstream_proxy.p[count.index].identifier]
+}
+EOF
+}
+
+write_floor_config() { # dir n
+  local dir="$1" total="$2" proxies
+  proxies="$(proxies_of "$total")"
+  mkdir -p "$dir"
+  cat >"$dir/main.tf" <<EOF
+resource "terraform_data" "p" {
+  count = $proxies
+  input = {
+    identifier            = format("bench-proxy-%05d", count.index)
+    package_type          = "DOCKER"
+    org_id                = null
+    project_id            = null
+    source                = "Custom"
+    url                   = format("https://mirror-%05d.registry.example.com", count.index)
+    auth_type             = "Anonymous"
+    description           = format("benchmark upstream proxy number %05d", count.index)
+    labels                = ["bench", "proxy"]
+    user_password         = null
+    access_key_secret_key = null
+    id                    = format("bench/bench-proxy-%05d", count.index)
+    uuid                  = format("6f1c2a9e-0000-4000-8000-0000000%05d", count.index)
+    created_at            = format("17641953%05d", count.index)
+  }
+}
+
+resource "terraform_data" "r" {
+  count = $((total - proxies))
+  input = {
+    identifier       = format("bench-registry-%05d", count.index)
+    package_type     = "DOCKER"
+    org_id           = null
+    project_id       = null
+    description      = format("benchmark virtual registry number %05d", count.index)
+    labels           = ["bench", "registry"]
+    allowed_pattern  = null
+    blocked_pattern  = null
+    upstream_proxies = [terraform_data.p[count.index].input.identifier]
+    id               = format("bench/bench-registry-%05d", count.index)
+    url              = format("https://pkg.harness.io/bench/bench-registry-%05d", count.index)
+    uuid             = format("7a2d3b8f-0000-4000-8000-0000000%05d", count.index)
+    created_at       = format("17641954%05d", count.index)
+  }
+}
+EOF
+}
+
+# ---------------------------------------------------------------------------------------------
+# Timing. One record per run in $work/runs.tsv:
+#   size kind(floor|har) op(apply|plan) round wall_s user_s sys_s prov_hwm_kb prov_cpu_s prov_procs rc
+# wall from $EPOCHREALTIME; user/sys from the shell's `times` (CPU of reaped children: timeout,
+# terraform and the provider processes terraform reaps). The command runs in the background
+# and is waited for, so a signal to this script stops it at once (see cleanup). The benchtool
+# watcher runs beside terraform, not as its parent, and is reaped after the second reading
+# (its CPU is not counted); it runs for floor runs too, so both sides bear its cost.
+clk_tck="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+runs="$work/runs.tsv"
+: >"$runs"
+
+op_timeout() { echo $(( 300 + $1 / 2 )); } # seconds per terraform command, by size
+
+children_cpu() { # "user sys" (seconds) of this shell's reaped children so far
+  # `times` must run in this shell, not in a command substitution's subshell.
+  times >"$work/times"
+  awk 'NR == 2 {
+    for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); v[i] = p[1] * 60 + p[2] }
+    printf "%.3f %.3f\n", v[1], v[2] }' "$work/times"
+}
+
+timed() { # size kind op round dir -- terraform args...
+  local size="$1" kind="$2" op="$3" round="$4" dir="$5"
+  shift 6
+  local log="$work/log/$kind-$size-$op-$round.log" stop="$work/stop.$$" watch_out="$work/watch.$$"
+  local rc=0 u0 s0 u1 s1 t0 t1
+  mkdir -p "$work/log"
+  rm -f "$stop" "$watch_out"
+  "$benchtool" watch --exe-prefix "$work" --stop "$stop" --out "$watch_out" \
+    --interval-ms 20 --max-seconds "$(op_timeout "$size")" &
+  watch_pid=$!
+  children_cpu >"$work/cpu0"
+  read -r u0 s0 <"$work/cpu0"
+  t0=$EPOCHREALTIME
+  timeout "$(op_timeout "$size")" terraform -chdir="$dir" "$@" >"$log" 2>&1 &
+  cmd_pid=$!
+  wait "$cmd_pid" || rc=$?
+  t1=$EPOCHREALTIME
+  cmd_pid=""
+  children_cpu >"$work/cpu1"
+  read -r u1 s1 <"$work/cpu1"
+  touch "$stop"
+  wait "$watch_pid" || true
+  watch_pid=""
+  local wall user sys hwm=0 ticks=0 procs=0
+  read -r wall user sys < <(awk -v t0="$t0" -v t1="$t1" -v u0="$u0" -v u1="$u1" -v s0="$s0" -v s1="$s1" \
+    'BEGIN { printf "%.3f %.3f %.3f\n", t1 - t0, u1 - u0, s1 - s0 }')
+  if [ -s "$watch_out" ]; then
+    read -r hwm ticks procs < <(awk '{ if ($2 > m) m = $2; t += $3; p++ } END { print m + 0, t + 0, p + 0 }' "$watch_out")
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$kind" "$op" "$round" \
+    "$wall" "$user" "$sys" "$hwm" "$(awk -v t="$ticks" -v h="$clk_tck" 'BEGIN { printf "%.3f", t / h }')" \
+    "$procs" "$rc" >>"$runs"
+  printf '  %-5s %-7s n=%-5s round %s: %6ss wall, %6ss cpu' "$kind" "$op" "$size" "$round" \
+    "$wall" "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" >&2
+  if [ "$kind" = har ]; then
+    printf ', provider %s MiB peak, %ss cpu, %s process(es)' \
+      "$(awk -v k="$hwm" 'BEGIN { printf "%.1f", k / 1024 }')" \
+      "$(awk -v t="$ticks" -v h="$clk_tck" 'BEGIN { printf "%.2f", t / h }')" "$procs" >&2
+  fi
+  printf '\n' >&2
+  return "$rc"
+}
+
+# A run that failed (or a plan that found changes after apply) is recorded and reported, and
+# the script exits non-zero at the end; the numbers of a broken run are not compared.
+failures=()
+fail() { failures+=("$*"); note "FAILED: $*"; }
+
+last_log() { tail -n 15 "$work/log/$1.log" 2>/dev/null | sed 's/^/    /' >&2 || true; }
+
+run_size() { # n
+  local size="$1" fdir="$work/floor-$1" hdir="$work/har-$1" r rc
+  local tf_common=(-input=false -no-color "-parallelism=$parallelism")
+  note "size $size: writing configurations"
+  write_floor_config "$fdir" "$size"
+  write_provider_config "$hdir" "$size"
+  if ! timeout 300 terraform -chdir="$hdir" init -input=false -no-color >"$work/init-$size.log" 2>&1; then
+    tail -n 20 "$work/init-$size.log" >&2
+    fail "terraform init (provider from the filesystem mirror) failed for n=$size"
+    return 0
+  fi
+  for ((r = 1 - warmup; r <= rounds; r++)); do
+    note "size $size: round $r of $rounds$( [ "$r" -le 0 ] && echo ' (warm-up, not counted)')"
+    rm -f "$fdir"/terraform.tfstate* "$hdir"/terraform.tfstate*
+    start_har_local
+    timed "$size" floor apply "$r" "$fdir" -- apply -auto-approve "${tf_common[@]}" \
+      || { last_log "floor-$size-apply-$r"; fail "floor apply n=$size"; return 0; }
+    timed "$size" har apply "$r" "$hdir" -- apply -auto-approve "${tf_common[@]}" \
+      || { last_log "har-$size-apply-$r"; fail "provider apply n=$size round $r"; return 0; }
+    rc=0
+    timed "$size" floor plan "$r" "$fdir" -- plan -detailed-exitcode "${tf_common[@]}" || rc=$?
+    [ "$rc" = 0 ] || { last_log "floor-$size-plan-$r"; fail "floor plan n=$size (exit $rc)"; return 0; }
+    rc=0
+    timed "$size" har plan "$r" "$hdir" -- plan -detailed-exitcode "${tf_common[@]}" || rc=$?
+    case "$rc" in
+      0) ;;
+      2) last_log "har-$size-plan-$r"; fail "provider plan after apply is not empty n=$size round $r" ;;
+      *) last_log "har-$size-plan-$r"; fail "provider plan n=$size round $r (exit $rc)"; return 0 ;;
+    esac
+    state_bytes[floor-$size]="$(wc -c <"$fdir/terraform.tfstate")"
+    state_bytes[har-$size]="$(wc -c <"$hdir/terraform.tfstate")"
+  done
+}
+
+# median of column COL over counted rounds (round >= 1) of size/kind/op; empty if none.
+stat_of() { # size kind op col [median|min|max]
+  awk -F'\t' -v s="$1" -v k="$2" -v o="$3" -v c="$4" -v what="${5:-median}" '
+    $1 == s && $2 == k && $3 == o && $4 >= 1 && $11 == 0 { v[n++] = $c + 0 }
+    END {
+      if (n == 0) exit
+      for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+      if (what == "min") print v[0]
+      else if (what == "max") print v[n - 1]
+      else if (n % 2) print v[(n - 1) / 2]
+      else print (v[n / 2 - 1] + v[n / 2]) / 2
+    }' "$runs"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Handshake: process start to the handshake line with AutoMTLS. The protocol helper's
+# scripts/bench-handshake.sh (`cargo bench --bench handshake`, release profile) measures it;
+# it is run as is rather than duplicated here.
+handshake_result=""
+handshake_note=""
+hs_med=""
+hs_p90=""
+measure_handshake() {
+  if [ "$handshake" = 0 ]; then
+    handshake_note="skipped (--no-handshake)"
+    return 0
+  fi
+  if [ ! -x "$root/scripts/bench-handshake.sh" ]; then
+    handshake_note="scripts/bench-handshake.sh is not on this branch"
+    return 0
+  fi
+  note "handshake: scripts/bench-handshake.sh $handshake_runs"
+  local out
+  if ! out="$(timeout 1200 "$root/scripts/bench-handshake.sh" "$handshake_runs" 2>&1)"; then
+    handshake_note="scripts/bench-handshake.sh failed: $(printf '%s\n' "$out" | tail -n 3 | tr '\n' ' ')"
+    fail "scripts/bench-handshake.sh"
+    return 0
+  fi
+  # "handshake (AutoMTLS), 200 runs: median 1.23 ms, p10 ..., p90 2.34 ms, min ..."
+  handshake_result="$(printf '%s\n' "$out" | grep -m 1 '^handshake' || true)"
+  hs_med="$(printf '%s\n' "$handshake_result" | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p')"
+  hs_p90="$(printf '%s\n' "$handshake_result" | sed -n 's/.*p90 \([0-9.]*\) ms.*/\1/p')"
+  if [ -z "$hs_med" ]; then
+    handshake_note="no median in the output of scripts/bench-handshake.sh: $(printf '%s\n' "$out" | tail -n 2 | tr '\n' ' ')"
+    handshake_result=""
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# har-local load benchmark (owned by the har-local helper; run as is).
+local_bench_out=""
+local_bench_note=""
+run_local_bench() {
+  if [ "$local_bench" = 0 ]; then
+    local_bench_note="skipped (--no-local-bench)"
+  elif [ ! -f "$root/benches/har_local_load.rs" ]; then
+    local_bench_note="not run: benches/har_local_load.rs is not on this branch yet"
+  else
+    note "cargo bench --bench har_local_load"
+    if ! local_bench_out="$(timeout 1200 cargo bench --bench har_local_load 2>&1)"; then
+      local_bench_note="cargo bench --bench har_local_load failed (exit status non-zero)"
+      fail "cargo bench --bench har_local_load"
+    fi
+    local_bench_out="$(printf '%s\n' "$local_bench_out" | grep -v -e '^ *Compiling ' -e '^ *Finished ' -e '^ *Running ' | tail -n 25)"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# Run.
+started_at="$(date -u '+%Y-%m-%d %H:%M UTC')"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+t_start=$SECONDS
+sizes=("$n")
+if [ "$scale" = 1 ]; then
+  mapfile -t sizes < <(printf '%s\n' "$n" "${scale_list[@]}" | awk '!seen[$0]++')
+fi
+declare -A size_seconds=()
+declare -A state_bytes=()
+for size in "${sizes[@]}"; do
+  t0=$SECONDS
+  run_size "$size"
+  size_seconds[$size]=$((SECONDS - t0))
+  note "size $size took ${size_seconds[$size]} s"
+done
+measure_handshake
+run_local_bench
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+elapsed=$((SECONDS - t_start))
+
+# ---------------------------------------------------------------------------------------------
+# Report.
+fmt_s() { [ -n "$1" ] && awk -v v="$1" 'BEGIN { printf "%.2f s", v }' || printf 'n/a'; }
+fmt_ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else printf "n/a" }' || printf 'n/a'; }
+fmt_range() { [ -n "$1" ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f–%.2f", a, b }' || printf ''; }
+fmt_mib() { [ -n "$1" ] && [ "$1" != 0 ] && awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }' || printf 'n/a'; }
+per_res_ms() { [ -n "$1" ] && awk -v v="$1" -v n="$2" 'BEGIN { printf "%.2f", v * 1000 / n }' || printf 'n/a'; }
+cpu_of() { # size kind op -> median user+sys
+  awk -F'\t' -v s="$1" -v k="$2" -v o="$3" '$1 == s && $2 == k && $3 == o && $4 >= 1 && $11 == 0 { print $6 + $7 }' "$runs" \
+    | sort -n | awk '{ v[n++] = $1 } END { if (n) print (n % 2) ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2 }'
+}
+goal_of() { case "$1" in apply) echo "≤ 1.10x" ;; plan) echo "≤ 1.25x" ;; *) echo "—" ;; esac; }
+op_label() { case "$1" in apply) echo "apply (create $n)" ;; plan) echo "plan with refresh (no changes)" ;; esac; }
+
+cpu_model="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+mem_total="$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+os_name="$(sed -n 's/^PRETTY_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' /etc/os-release 2>/dev/null || true)"
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then commit="$commit (with uncommitted changes)"; fi
+
+report="$work/report.md"
+{
+  echo "## Provider benchmark (scripts/bench.sh)"
+  echo
+  echo "Written by \`scripts/bench.sh\`; rerun it to refresh this section. It compares this provider"
+  echo "(release build, installed from a filesystem mirror with \`terraform init\`, started by terraform"
+  echo "with the real handshake and AutoMTLS, against a release har-local on loopback with a temporary"
+  echo "SQLite file) with the floor: the same number of built-in \`terraform_data\` resources whose"
+  echo "\`input\` carries the same strings plus what our state gains from the API, with the same"
+  echo "dependency shape (each registry depends on one proxy). Floor and provider runs alternate;"
+  echo "each figure is the median of the counted rounds (range in brackets). Ratios compare runs of"
+  echo "the same invocation only: the machine is shared and noisy."
+  echo
+  echo "- Command: \`$command_line\` ($rounds counted round(s) after $warmup warm-up round(s), \`-parallelism=$parallelism\`)"
+  echo "- Date: $started_at; took ${elapsed} s; load average before/after: $load_before / $load_after"
+  echo "- Machine: $(nproc) CPUs ($cpu_model), $mem_total memory, $os_name, Linux $(uname -r)"
+  echo "- Terraform $tf_version ($tf_platform); provider $version at commit $commit; $(rustc --version)"
+  echo
+  echo "### $n resources ($(proxies_of "$n") \`har_upstream_proxy\` + $((n - $(proxies_of "$n"))) \`har_registry\`)"
+  echo
+  echo "| measurement | floor (terraform_data) | provider (har) | ratio to floor | goal |"
+  echo "| --- | --- | --- | --- | --- |"
+  for op in apply plan; do
+    f="$(stat_of "$n" floor "$op" 5)"; h="$(stat_of "$n" har "$op" 5)"
+    fcell="$(fmt_s "$f")"; hcell="$(fmt_s "$h")"
+    [ -n "$f" ] && fcell="$fcell ($(fmt_range "$(stat_of "$n" floor "$op" 5 min)" "$(stat_of "$n" floor "$op" 5 max)"))"
+    [ -n "$h" ] && hcell="$hcell ($(fmt_range "$(stat_of "$n" har "$op" 5 min)" "$(stat_of "$n" har "$op" 5 max)"))"
+    echo "| $(op_label "$op"), wall time | $fcell | $hcell | **$(fmt_ratio "$h" "$f")** | $(goal_of "$op") |"
+  done
+  for op in apply plan; do
+    f="$(cpu_of "$n" floor "$op")"; h="$(cpu_of "$n" har "$op")"; p="$(stat_of "$n" har "$op" 9)"
+    echo "| $op, CPU time of terraform + provider (user+sys) | $(fmt_s "$f") | $(fmt_s "$h") (provider process: $(fmt_s "$p")) | $(fmt_ratio "$h" "$f") | — |"
+  done
+  echo "| provider peak RSS (VmHWM) during plan | — | $(fmt_mib "$(stat_of "$n" har plan 8 max)") (max over rounds; median $(stat_of "$n" har plan 10) provider process(es) seen per plan, sampled every 20 ms) | — | ≤ 12 MiB |"
+  echo "| provider peak RSS (VmHWM) during apply | — | $(fmt_mib "$(stat_of "$n" har apply 8 max)") | — | — |"
+  echo "| state file after apply (terraform.tfstate) | ${state_bytes[floor-$n]:-?} bytes | ${state_bytes[har-$n]:-?} bytes | — | — |"
+  if [ -n "$handshake_result" ]; then
+    echo "| process start to handshake line, AutoMTLS ($handshake_runs starts) | — | median $hs_med ms, p90 ${hs_p90:-?} ms | — | median ≤ 3 ms |"
+  else
+    echo "| process start to handshake line, AutoMTLS | — | not measured: $handshake_note | — | median ≤ 3 ms |"
+  fi
+  echo
+  if [ -n "$handshake_result" ]; then
+    echo "Handshake, from \`scripts/bench-handshake.sh $handshake_runs\` (\`cargo bench --bench handshake\`: spawn to the first"
+    echo "stdout line with the magic cookie, the port range and a \`PLUGIN_CLIENT_CERT\`): \`$handshake_result\`"
+    echo
+  fi
+  echo "Note on the floor: \`terraform_data\` keeps \`input\` twice (as \`input\` and \`output\`), each with its type"
+  echo "beside the value, so its state file is several times ours for the same strings (row above). Terraform's"
+  echo "apply cost grows with the state's size, so the apply ratio flatters us; plan is the fairer comparison."
+  echo
+  echo "Time per size: $(for s in "${sizes[@]}"; do printf '%s: %s s; ' "$s" "${size_seconds[$s]}"; done | sed 's/; $//') (all rounds, including warm-up)."
+  echo
+  echo "### har-local throughput and latency"
+  echo
+  if [ -n "$local_bench_out" ]; then
+    echo "\`cargo bench --bench har_local_load\` (the har-local helper's benchmark; its own section of this file explains it):"
+    echo
+    echo '```'
+    printf '%s\n' "$local_bench_out"
+    echo '```'
+  else
+    echo "$local_bench_note"
+  fi
+  echo
+  if [ "$scale" = 1 ]; then
+    echo "### Scaling (scripts/bench.sh --scale)"
+    echo
+    echo "Per-resource wall time (median total ÷ N), milliseconds. Flat rows mean linear cost. Terraform's"
+    echo "own apply is not linear (the floor's per-resource time grows with N too: it persists the whole"
+    echo "state after each resource change), so read the ratio columns for the provider's share."
+    echo "Command: \`$command_line\`, $started_at."
+    echo
+    echo "| N | floor apply | har apply | apply ratio | floor plan | har plan | plan ratio | har peak RSS (plan) | time for this N |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    for s in $(printf '%s\n' "${sizes[@]}" | sort -n); do
+      fa="$(stat_of "$s" floor apply 5)"; ha="$(stat_of "$s" har apply 5)"
+      fp="$(stat_of "$s" floor plan 5)"; hp="$(stat_of "$s" har plan 5)"
+      echo "| $s | $(per_res_ms "$fa" "$s") | $(per_res_ms "$ha" "$s") | $(fmt_ratio "$ha" "$fa") | $(per_res_ms "$fp" "$s") | $(per_res_ms "$hp" "$s") | $(fmt_ratio "$hp" "$fp") | $(fmt_mib "$(stat_of "$s" har plan 8 max)") | ${size_seconds[$s]} s |"
+    done
+    echo
+  fi
+  if [ "${#failures[@]}" -gt 0 ]; then
+    echo "### Failures in this run"
+    echo
+    for f in "${failures[@]}"; do echo "- $f"; done
+    echo
+  fi
+} >"$report"
+
+# Scaling results survive a run without --scale: keep the existing subsection.
+heading="## Provider benchmark (scripts/bench.sh)"
+doc="$root/docs/performance.md"
+if [ "$scale" = 0 ] && [ -f "$doc" ]; then
+  awk -v h="$heading" '
+    $0 == h { in_section = 1; next }
+    in_section && /^## / { in_section = 0 }
+    in_section && /^### Scaling/ { keep = 1 }
+    in_section && keep && /^### / && !/^### Scaling/ { keep = 0 }
+    in_section && keep { print }' "$doc" >>"$report"
+fi
+
+echo
+cat "$report"
+echo "Raw runs (size kind op round wall user sys prov_hwm_kb prov_cpu_s prov_procs rc):"
+cat "$runs"
+
+if [ "$write" = 1 ]; then
+  mkdir -p "$root/docs"
+  if [ -f "$doc" ] && grep -qxF "$heading" "$doc"; then
+    awk -v h="$heading" -v r="$report" '
+      $0 == h { while ((getline line < r) > 0) print line; skip = 1; next }
+      skip && /^## / { skip = 0 }
+      !skip { print }' "$doc" >"$work/performance.md"
+    cp "$work/performance.md" "$doc"
+  elif [ -f "$doc" ]; then
+    { printf '\n'; cat "$report"; } >>"$doc"
+  else
+    cp "$report" "$doc"
+  fi
+  note "wrote the results to docs/performance.md"
+fi
+
+if [ "${#failures[@]}" -gt 0 ]; then
+  note "${#failures[@]} failure(s): ${failures[*]}"
+  exit 1
+fi
