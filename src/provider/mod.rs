@@ -1,1 +1,63 @@
-//! provider (in progress)
+//! The HAR provider: the provider block (`config.rs`) and the resource and data source
+//! types it offers (added next to this file by the resources work).
+
+pub mod config;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::framework::{
+    ConfigureRequest, DataSource, Diagnostics, Provider, ProviderData, Resource, Schema, Value,
+};
+pub use config::ProviderConfig;
+
+/// The provider's registry address, used by `--debug` and the tests.
+pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/tfhar/har";
+
+#[derive(Clone, Default)]
+pub struct HarProvider {
+    config: ProviderData<ProviderConfig>,
+}
+
+impl HarProvider {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The shared handle resources read the resolved configuration from.
+    pub fn config_handle(&self) -> ProviderData<ProviderConfig> {
+        self.config.clone()
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+#[async_trait]
+impl Provider for HarProvider {
+    fn schema(&self) -> Schema {
+        config::schema()
+    }
+
+    async fn validate_config(&self, config: &Value, diags: &mut Diagnostics) {
+        config::validate(config, &env, diags);
+    }
+
+    async fn configure(&self, req: &ConfigureRequest<'_>, diags: &mut Diagnostics) {
+        let resolved = config::resolve(req.config, &env, diags);
+        if let Some(c) = &resolved {
+            tracing::debug!(endpoint = %c.endpoint, account = %c.account_id, "provider configured");
+        }
+        self.config.set(resolved);
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        Vec::new()
+    }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        Vec::new()
+    }
+}

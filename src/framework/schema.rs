@@ -1,0 +1,259 @@
+//! Schema builders that read like documentation:
+//!
+//! ```ignore
+//! Attribute::string("identifier")
+//!     .required()
+//!     .description("Registry name.")
+//!     .validate(one_of(["a", "b"]))
+//!     .plan_modifier(RequiresReplace)
+//! ```
+
+use std::sync::Arc;
+
+use super::plan_modifiers::PlanModifier;
+use super::validators::Validator;
+use crate::protocol::schema as ps;
+use crate::protocol::value::Type;
+
+/// A resource, data source or provider schema: a version and a list of attributes.
+#[derive(Clone, Default)]
+pub struct Schema {
+    pub version: i64,
+    pub description: ps::Description,
+    pub attributes: Vec<Attribute>,
+}
+
+impl Schema {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn version(mut self, v: i64) -> Self {
+        self.version = v;
+        self
+    }
+
+    pub fn description(mut self, d: impl Into<String>) -> Self {
+        self.description.plain = d.into();
+        self
+    }
+
+    pub fn markdown_description(mut self, d: impl Into<String>) -> Self {
+        self.description.markdown = Some(d.into());
+        self
+    }
+
+    pub fn attribute(mut self, a: Attribute) -> Self {
+        self.attributes.push(a);
+        self
+    }
+
+    pub fn attributes(mut self, attrs: impl IntoIterator<Item = Attribute>) -> Self {
+        self.attributes.extend(attrs);
+        self
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+
+    /// The cty object type of a value of this schema.
+    pub fn value_type(&self) -> Type {
+        Type::object(
+            self.attributes
+                .iter()
+                .map(|a| (a.name.clone(), a.value_type())),
+        )
+    }
+
+    /// The protocol form sent in GetProviderSchema.
+    pub fn to_protocol(&self) -> ps::Schema {
+        ps::Schema {
+            version: self.version,
+            block: ps::Block {
+                attributes: self.attributes.iter().map(Attribute::to_protocol).collect(),
+                block_types: Vec::new(),
+                description: self.description.clone(),
+                deprecated: false,
+            },
+        }
+    }
+}
+
+/// How an attribute's value is shaped.
+#[derive(Clone)]
+pub enum Kind {
+    Type(Type),
+    Nested(ps::Nesting, Vec<Attribute>),
+}
+
+/// One attribute, with the rules that apply to it.
+#[derive(Clone)]
+pub struct Attribute {
+    pub name: String,
+    pub kind: Kind,
+    pub description: ps::Description,
+    pub required: bool,
+    pub optional: bool,
+    pub computed: bool,
+    pub sensitive: bool,
+    pub write_only: bool,
+    pub deprecated: bool,
+    pub validators: Vec<Arc<dyn Validator>>,
+    pub plan_modifiers: Vec<Arc<dyn PlanModifier>>,
+}
+
+impl Attribute {
+    pub fn new(name: impl Into<String>, ty: Type) -> Self {
+        Self::with_kind(name, Kind::Type(ty))
+    }
+
+    fn with_kind(name: impl Into<String>, kind: Kind) -> Self {
+        Self {
+            name: name.into(),
+            kind,
+            description: ps::Description::default(),
+            required: false,
+            optional: false,
+            computed: false,
+            sensitive: false,
+            write_only: false,
+            deprecated: false,
+            validators: Vec::new(),
+            plan_modifiers: Vec::new(),
+        }
+    }
+
+    pub fn string(name: impl Into<String>) -> Self {
+        Self::new(name, Type::String)
+    }
+    pub fn number(name: impl Into<String>) -> Self {
+        Self::new(name, Type::Number)
+    }
+    /// A whole number; cty has a single number type, so this is `number` on the wire.
+    pub fn int64(name: impl Into<String>) -> Self {
+        Self::new(name, Type::Number)
+    }
+    pub fn bool(name: impl Into<String>) -> Self {
+        Self::new(name, Type::Bool)
+    }
+    pub fn dynamic(name: impl Into<String>) -> Self {
+        Self::new(name, Type::Dynamic)
+    }
+    pub fn list(name: impl Into<String>, element: Type) -> Self {
+        Self::new(name, Type::list(element))
+    }
+    pub fn set(name: impl Into<String>, element: Type) -> Self {
+        Self::new(name, Type::set(element))
+    }
+    pub fn map(name: impl Into<String>, element: Type) -> Self {
+        Self::new(name, Type::map(element))
+    }
+    /// `list(string)`, the most common collection.
+    pub fn string_list(name: impl Into<String>) -> Self {
+        Self::list(name, Type::String)
+    }
+    /// `attr = { ... }`
+    pub fn single_nested(name: impl Into<String>, attrs: Vec<Attribute>) -> Self {
+        Self::with_kind(name, Kind::Nested(ps::Nesting::Single, attrs))
+    }
+    /// `attr = [{ ... }, ...]`
+    pub fn list_nested(name: impl Into<String>, attrs: Vec<Attribute>) -> Self {
+        Self::with_kind(name, Kind::Nested(ps::Nesting::List, attrs))
+    }
+    pub fn set_nested(name: impl Into<String>, attrs: Vec<Attribute>) -> Self {
+        Self::with_kind(name, Kind::Nested(ps::Nesting::Set, attrs))
+    }
+    pub fn map_nested(name: impl Into<String>, attrs: Vec<Attribute>) -> Self {
+        Self::with_kind(name, Kind::Nested(ps::Nesting::Map, attrs))
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+    pub fn optional(mut self) -> Self {
+        self.optional = true;
+        self
+    }
+    pub fn computed(mut self) -> Self {
+        self.computed = true;
+        self
+    }
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+    /// Never stored in state or plan (Terraform 1.11+).
+    pub fn write_only(mut self) -> Self {
+        self.write_only = true;
+        self
+    }
+    pub fn deprecated(mut self) -> Self {
+        self.deprecated = true;
+        self
+    }
+    pub fn description(mut self, d: impl Into<String>) -> Self {
+        self.description.plain = d.into();
+        self
+    }
+    pub fn markdown_description(mut self, d: impl Into<String>) -> Self {
+        self.description.markdown = Some(d.into());
+        self
+    }
+    /// Run `v` on the attribute's known, non-null value at validate time.
+    pub fn validate(mut self, v: impl Validator + 'static) -> Self {
+        self.validators.push(Arc::new(v));
+        self
+    }
+    pub fn plan_modifier(mut self, m: impl PlanModifier + 'static) -> Self {
+        self.plan_modifiers.push(Arc::new(m));
+        self
+    }
+    /// Short alias of [`Attribute::plan_modifier`].
+    pub fn plan(self, m: impl PlanModifier + 'static) -> Self {
+        self.plan_modifier(m)
+    }
+
+    pub fn nested_attributes(&self) -> Option<(ps::Nesting, &[Attribute])> {
+        match &self.kind {
+            Kind::Nested(n, attrs) => Some((*n, attrs)),
+            Kind::Type(_) => None,
+        }
+    }
+
+    pub fn value_type(&self) -> Type {
+        match &self.kind {
+            Kind::Type(t) => t.clone(),
+            Kind::Nested(n, attrs) => {
+                let obj = Type::object(attrs.iter().map(|a| (a.name.clone(), a.value_type())));
+                match n {
+                    ps::Nesting::Single => obj,
+                    ps::Nesting::List => Type::list(obj),
+                    ps::Nesting::Set => Type::set(obj),
+                    ps::Nesting::Map => Type::map(obj),
+                }
+            }
+        }
+    }
+
+    pub fn to_protocol(&self) -> ps::Attribute {
+        ps::Attribute {
+            name: self.name.clone(),
+            ty: match &self.kind {
+                Kind::Type(t) => ps::AttributeType::Type(t.clone()),
+                Kind::Nested(n, attrs) => ps::AttributeType::Nested(ps::NestedType {
+                    nesting: *n,
+                    attributes: attrs.iter().map(Attribute::to_protocol).collect(),
+                }),
+            },
+            description: self.description.clone(),
+            required: self.required,
+            optional: self.optional,
+            computed: self.computed,
+            sensitive: self.sensitive,
+            write_only: self.write_only,
+            deprecated: self.deprecated,
+        }
+    }
+}
