@@ -1,1 +1,66 @@
-//! local (in progress)
+//! har-local as a library: an offline, HAR-compatible registry API server with SQLite inside
+//! (DESIGN.md `har-local`, contract: har-api.md §6).
+//!
+//! `routes` (axum) → `service` (the rules and API behaviours) → `store` (SQLite).
+
+pub mod error;
+pub mod routes;
+pub mod service;
+pub mod store;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::serve::ListenerExt;
+
+pub use routes::{AppState, router};
+pub use store::{DbLocation, Store, StoreError};
+
+/// Base of virtual registries' pull URLs when none is given: stable across restarts and
+/// ports (a computed `url` that moved with the port would show as drift in Terraform).
+pub const DEFAULT_PKG_BASE_URL: &str = "http://pkg.har-local.test";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub db: DbLocation,
+    pub api_key: String,
+    pub account: String,
+    pub pkg_base_url: String,
+}
+
+/// Opens the store (running migrations) and builds the state the routes share.
+pub fn open(config: &Config) -> Result<AppState, StoreError> {
+    let store = Arc::new(Store::open(&config.db)?);
+    let service = service::Service::new(store, config.account.clone(), config.pkg_base_url.clone());
+    Ok(AppState {
+        service: Arc::new(service),
+        api_key: Arc::from(config.api_key.as_str()),
+    })
+}
+
+/// Serves until `shutdown` resolves, lets running requests finish, then closes the store
+/// (the writer drains its queue first).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let store = Arc::clone(state.service.store());
+    let listener = listener.tap_io(|tcp| {
+        // Small request/response pairs: don't let Nagle hold them back.
+        let _ = tcp.set_nodelay(true);
+    });
+    let result = axum::serve(listener, router(state).into_make_service())
+        .with_graceful_shutdown(shutdown)
+        .await;
+    store.shutdown();
+    result
+}
+
+/// The address a `--listen` value names; `localhost` is loopback.
+pub fn parse_listen(s: &str) -> Result<SocketAddr, String> {
+    let s = s.replace("localhost", "127.0.0.1");
+    s.parse()
+        .map_err(|_| format!("--listen takes HOST:PORT, e.g. 127.0.0.1:8787, got {s:?}"))
+}

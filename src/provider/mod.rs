@@ -2,6 +2,14 @@
 //! types it offers (added next to this file by the resources work).
 
 pub mod config;
+pub mod data_sources;
+pub mod diag;
+pub mod model;
+pub mod online;
+pub mod registry;
+pub mod resource;
+pub mod upstream_proxy;
+pub mod validate;
 
 use std::sync::Arc;
 
@@ -54,10 +62,16 @@ impl Provider for HarProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        Vec::new()
+        let shared = resource::Shared::new(self.config_handle());
+        vec![registry::new(shared.clone()), upstream_proxy::new(shared)]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        Vec::new()
+        let shared = resource::Shared::new(self.config_handle());
+        vec![
+            data_sources::registry(shared.clone()),
+            data_sources::upstream_proxy(shared.clone()),
+            data_sources::registries(shared),
+        ]
     }
 }

@@ -1,1 +1,62 @@
-//! rules (in progress)
+//! The HAR rules, in one home: used by har-local to answer, and by the provider at plan time,
+//! so the two can never disagree (DESIGN.md "Architecture").
+//!
+//! Every check is one function per attribute returning a typed error whose message names what
+//! is allowed, so a Terraform validator can call it and show the message as is:
+//!
+//! | attribute | function |
+//! | --- | --- |
+//! | identifier | [`check_identifier`] with [`NameLevel::Product`] (provider) or [`NameLevel::Api`] (server) |
+//! | package_type | [`PackageType::parse`] |
+//! | registry type | [`RegistryType::parse`] |
+//! | source | [`Source::parse`], then [`check_source_for`] |
+//! | url | [`check_url_for_source`] (presence), [`check_url`] (shape), [`normalize_url`], [`is_ecr_url`] (warning) |
+//! | auth_type | [`AuthType::parse`], then [`check_auth`] |
+//!
+//! Sources: `../shared/reference/harness-api/har-api.md` §3 (OSS `utils.go`,
+//! `registry/app/helpers/pkg/*.go`) and DESIGN.md ("Names", `har_upstream_proxy`).
+
+mod auth;
+mod names;
+mod package;
+mod source;
+mod suggest;
+mod url;
+
+pub use auth::{AuthError, AuthRefs, AuthType, check_auth};
+pub use names::{MAX_IDENTIFIER_LEN, NameError, NameLevel, check_identifier};
+pub use package::{PackageType, RegistryType};
+pub use source::{Source, UrlRule, check_source_for, check_url_for_source};
+pub use suggest::did_you_mean;
+pub use url::{UrlError, check_url, is_ecr_url, normalize_url};
+
+/// A value outside a closed set (package type, registry type, source, auth type). The message
+/// lists what is allowed, and suggests the nearest value when the input is wrong only in case
+/// or by a letter or two (`DockerHub` → `Dockerhub`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {what}: {value:?}{}; allowed: {}", suggestion_text(.suggestion), .allowed.join(", "))]
+pub struct EnumError {
+    /// What the value is, as the API names it: `package type`, `repository type`, ...
+    pub what: &'static str,
+    pub value: String,
+    pub suggestion: Option<&'static str>,
+    pub allowed: Vec<&'static str>,
+}
+
+fn suggestion_text(s: &Option<&'static str>) -> String {
+    match s {
+        Some(s) => format!(" (did you mean {s:?}?)"),
+        None => String::new(),
+    }
+}
+
+impl EnumError {
+    pub(crate) fn new(what: &'static str, value: &str, allowed: &[&'static str]) -> Self {
+        EnumError {
+            what,
+            value: value.to_string(),
+            suggestion: did_you_mean(value, allowed.iter().copied()),
+            allowed: allowed.to_vec(),
+        }
+    }
+}

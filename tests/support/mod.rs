@@ -1,3 +1,5 @@
 #![allow(dead_code)]
 
+pub mod acc;
+pub mod har_local;
 pub mod terraform;

@@ -1,0 +1,253 @@
+//! Checks that need the API, run at plan time (PlanResourceChange, provider configured,
+//! values known) so that a mistake fails the plan instead of half-way through an apply:
+//! an identifier that is already taken somewhere in the account, and upstream proxies that
+//! exist but cannot be linked. They also explain, after an apply, why the server dropped a
+//! proxy from a registry's list.
+//!
+//! Cost: one list call per name looked up (`search_term`, account-wide), run concurrently,
+//! and only for what the plan changes (a create, or proxies newly added to a list), so a
+//! no-change plan of 1000 resources makes no call at all.
+
+use futures_util::future::join_all;
+
+use crate::api::model::{RegistryMetadata, TYPE_UPSTREAM, TYPE_VIRTUAL};
+use crate::api::refs::{RegistryRef, Scope};
+use crate::api::{self, Client, ListQuery, ListScope};
+use crate::protocol::value::AttributePath;
+use crate::provider::diag::Finding;
+
+/// A registry found by name somewhere in the account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub reference: RegistryRef,
+    pub registry_type: String,
+    pub package_type: String,
+}
+
+impl Found {
+    fn from_meta(meta: &RegistryMetadata, account: &str) -> Found {
+        // `path` is `<scope>/<identifier>`; an older server may leave it empty.
+        let reference = RegistryRef::parse(&meta.path)
+            .unwrap_or_else(|_| RegistryRef::new(Scope::account(account), meta.identifier.clone()));
+        Found {
+            reference,
+            registry_type: meta.registry_type.clone(),
+            package_type: meta.package_type.clone(),
+        }
+    }
+
+    /// The resource type that manages this kind of registry.
+    pub fn resource_type(&self) -> &'static str {
+        if self.registry_type == TYPE_UPSTREAM {
+            "har_upstream_proxy"
+        } else {
+            "har_registry"
+        }
+    }
+}
+
+/// The registry named `identifier`, wherever it lives in the account (names are unique
+/// account-wide, har-api.md §3.3).
+pub async fn find(
+    client: &Client,
+    account: &str,
+    identifier: &str,
+) -> Result<Option<Found>, api::Error> {
+    let query = ListQuery {
+        search_term: Some(identifier.to_string()),
+        scope: Some(ListScope::Descendants),
+        ..ListQuery::default()
+    };
+    let all = client
+        .list_all_registries(&Scope::account(account), &query)
+        .await?;
+    Ok(all
+        .iter()
+        .find(|m| m.identifier == identifier)
+        .map(|m| Found::from_meta(m, account)))
+}
+
+/// Why a registry of `package_type` in `scope` cannot list `found` as an upstream proxy;
+/// `None` if it can.
+pub fn link_problem(found: &Found, package_type: &str, scope: &Scope) -> Option<String> {
+    let name = &found.reference.identifier;
+    if found.registry_type != TYPE_UPSTREAM {
+        return Some(format!(
+            "{name:?} is a registry ({}), not an upstream proxy (it lives at {})",
+            if found.registry_type == TYPE_VIRTUAL {
+                "VIRTUAL"
+            } else {
+                &found.registry_type
+            },
+            found.reference
+        ));
+    }
+    if found.package_type != package_type {
+        return Some(format!(
+            "upstream proxy {name:?} has package type {}, this registry is {package_type}; \
+             a registry only resolves proxies of its own package type",
+            found.package_type
+        ));
+    }
+    if !found.reference.scope.is_visible_from(scope) {
+        return Some(format!(
+            "upstream proxy {name:?} lives in {}, which a registry in {scope} cannot see; \
+             a registry resolves proxies in its own scope or a parent scope",
+            found.reference.scope
+        ));
+    }
+    None
+}
+
+/// Plan-time: an identifier to be created must not be taken anywhere in the account.
+/// `kind` is `har_registry` or `har_upstream_proxy`, `scope` the planned scope.
+pub async fn check_identifier_free(
+    client: &Client,
+    kind: &str,
+    identifier: &str,
+    scope: &Scope,
+) -> Result<Option<(Found, Finding)>, api::Error> {
+    let Some(found) = find(client, &scope.account, identifier).await? else {
+        return Ok(None);
+    };
+    let what = if found.registry_type == TYPE_UPSTREAM {
+        "an upstream proxy"
+    } else {
+        "a registry"
+    };
+    let adopt = if found.resource_type() == kind {
+        let mut s = format!(
+            "To manage the existing one with this resource, import it:\n\n  terraform import {kind}.<name> {r}\n\n\
+             or with an import block:\n\n  import {{\n    to = {kind}.<name>\n    id = \"{r}\"\n  }}\n\n\
+             where <name> is this resource's name (shown above with \"with {kind}.…\").",
+            r = found.reference
+        );
+        if found.reference.scope != *scope {
+            s.push_str(&format!(
+                " It lives in {}, not in {scope}: set org_id/project_id to match.",
+                found.reference.scope
+            ));
+        }
+        s
+    } else {
+        format!(
+            "It is managed with the {} resource, not {kind}; choose another identifier, or \
+             import it as {} with `terraform import {}.<name> {}`.",
+            found.resource_type(),
+            found.resource_type(),
+            found.resource_type(),
+            found.reference
+        )
+    };
+    let finding = Finding::error(
+        "Identifier already taken",
+        format!(
+            "{what} named {identifier:?} already exists at {} (package type {}). Registry names \
+             are unique across the whole Harness account, whatever the scope, so creating \
+             another one would fail. {adopt}",
+            found.reference, found.package_type
+        ),
+    )
+    .at(AttributePath::root("identifier"));
+    Ok(Some((found, finding)))
+}
+
+/// Plan-time: each named proxy that exists must be an UPSTREAM of the registry's package
+/// type in a scope the registry can see. A proxy that does not exist yet is fine: it may be
+/// created by the same apply. `names` pairs each list index with its name.
+pub async fn check_proxies(
+    client: &Client,
+    scope: &Scope,
+    package_type: &str,
+    names: &[(usize, String)],
+) -> Vec<Finding> {
+    let lookups = join_all(names.iter().map(|(_, n)| find(client, &scope.account, n))).await;
+    let mut out = Vec::new();
+    for ((i, name), found) in names.iter().zip(lookups) {
+        let at = AttributePath::root("upstream_proxies").index(*i as i64);
+        match found {
+            Ok(Some(f)) => {
+                if let Some(problem) = link_problem(&f, package_type, scope) {
+                    out.push(
+                        Finding::error(
+                            "Upstream proxy cannot be linked",
+                            format!(
+                                "upstream_proxies[{i}]: {problem}. The server would silently drop it \
+                                 from the list."
+                            ),
+                        )
+                        .at(at),
+                    );
+                }
+            }
+            Ok(None) => {}
+            Err(e) => out.push(Finding::api(&format!("checking upstream proxy {name}"), &e).at(at)),
+        }
+    }
+    out
+}
+
+/// After an apply: the likely reason the server dropped each of `dropped` from a registry
+/// of `package_type` in `scope`, one line each.
+pub async fn explain_drops(
+    client: &Client,
+    scope: &Scope,
+    package_type: &str,
+    dropped: &[String],
+) -> String {
+    let lookups = join_all(dropped.iter().map(|n| find(client, &scope.account, n))).await;
+    dropped
+        .iter()
+        .zip(lookups)
+        .map(|(name, found)| {
+            let why = match found {
+                Ok(Some(f)) => link_problem(&f, package_type, scope).unwrap_or_else(|| {
+                    format!(
+                        "it exists at {} and looks linkable now; it may have been created, moved \
+                         or changed while this apply ran",
+                        f.reference
+                    )
+                }),
+                Ok(None) => format!(
+                    "no registry or proxy named {name:?} exists anywhere in account {}",
+                    scope.account
+                ),
+                Err(e) => format!("could not look it up: {e}"),
+            };
+            format!("  - {name}: {why}")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(path: &str, ty: &str, pt: &str) -> Found {
+        Found {
+            reference: RegistryRef::parse(path).unwrap(),
+            registry_type: ty.into(),
+            package_type: pt.into(),
+        }
+    }
+
+    #[test]
+    fn link_problems() {
+        let proj = Scope::parse("a/o/p").unwrap();
+        assert_eq!(
+            link_problem(&found("a/o/x", "UPSTREAM", "DOCKER"), "DOCKER", &proj),
+            None
+        );
+        assert_eq!(
+            link_problem(&found("a/x", "UPSTREAM", "DOCKER"), "DOCKER", &proj),
+            None
+        );
+        let p = link_problem(&found("a/x", "UPSTREAM", "HELM"), "DOCKER", &proj).unwrap();
+        assert!(p.contains("package type HELM"), "{p}");
+        let p = link_problem(&found("a/x", "VIRTUAL", "DOCKER"), "DOCKER", &proj).unwrap();
+        assert!(p.contains("not an upstream proxy"), "{p}");
+        let p = link_problem(&found("a/o2/x", "UPSTREAM", "DOCKER"), "DOCKER", &proj).unwrap();
+        assert!(p.contains("cannot see"), "{p}");
+    }
+}

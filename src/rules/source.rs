@@ -1,0 +1,130 @@
+//! Upstream sources: which ones a package type allows, and whether each needs a `url`
+//! (har-api.md §3.2 for the OSS types, DESIGN.md `har_upstream_proxy`; the SaaS-only types get
+//! `Custom` plus their public default, inferred from the SDK's `source` enum).
+
+use super::package::string_enum;
+use super::{EnumError, PackageType};
+
+string_enum!(
+    /// `config.source` of an UPSTREAM registry. OSS values, then the SaaS additions.
+    Source, "upstream source", {
+    Dockerhub = "Dockerhub",
+    Custom = "Custom",
+    AwsEcr = "AwsEcr",
+    MavenCentral = "MavenCentral",
+    PyPi = "PyPi",
+    NpmJs = "NpmJs",
+    NugetOrg = "NugetOrg",
+    Crates = "Crates",
+    GoProxy = "GoProxy",
+    HuggingFace = "HuggingFace",
+    Anaconda = "Anaconda",
+    Pubdev = "Pubdev",
+    Packagist = "Packagist",
+    PuppetForge = "PuppetForge",
+    HelmChartRepo = "HelmChartRepo",
+    ConanCenter = "ConanCenter",
+    Cran = "CRAN",
+    Alpine = "ALPINE",
+    Wolfi = "WOLFI",
+    RubyGems = "RubyGems",
+});
+
+/// Whether an upstream source takes a `url`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlRule {
+    /// `Custom`, `AwsEcr`: the remote is whatever the user says.
+    Required,
+    /// Public default sources (`Dockerhub`, `MavenCentral`, ...): the remote is implied. The real
+    /// service clears a URL sent with them on PUT; the product refuses it.
+    NotAllowed,
+}
+
+impl Source {
+    pub fn url_rule(self) -> UrlRule {
+        match self {
+            Source::Custom | Source::AwsEcr => UrlRule::Required,
+            _ => UrlRule::NotAllowed,
+        }
+    }
+
+    /// The sources a package type allows, `Custom` always among them.
+    pub fn allowed_for(package_type: PackageType) -> &'static [Source] {
+        use PackageType as P;
+        use Source as S;
+        match package_type {
+            P::Docker => &[S::Dockerhub, S::Custom, S::AwsEcr],
+            P::Maven => &[S::MavenCentral, S::Custom],
+            P::Npm => &[S::NpmJs, S::Custom],
+            P::Python => &[S::PyPi, S::Custom],
+            P::Nuget => &[S::NugetOrg, S::Custom],
+            P::Cargo => &[S::Crates, S::Custom],
+            P::Go => &[S::GoProxy, S::Custom],
+            P::Huggingface => &[S::HuggingFace, S::Custom],
+            P::Conda => &[S::Anaconda, S::Custom],
+            P::Dart => &[S::Pubdev, S::Custom],
+            P::Composer => &[S::Packagist, S::Custom],
+            P::Puppet => &[S::PuppetForge, S::Custom],
+            P::HelmHttp => &[S::HelmChartRepo, S::Custom],
+            P::Conan => &[S::ConanCenter, S::Custom],
+            P::Cran => &[S::Cran, S::Custom],
+            P::Alpine => &[S::Alpine, S::Custom],
+            P::Wolfi => &[S::Wolfi, S::Custom],
+            P::Ruby => &[S::RubyGems, S::Custom],
+            P::Helm | P::Generic | P::Rpm | P::Swift | P::Raw | P::Debian | P::Terraform => {
+                &[S::Custom]
+            }
+        }
+    }
+}
+
+/// Parses `source` and checks that `package_type` allows it. The error lists the sources that
+/// package type allows.
+pub fn check_source_for(package_type: PackageType, source: &str) -> Result<Source, EnumError> {
+    let allowed = Source::allowed_for(package_type);
+    let names: Vec<&'static str> = allowed.iter().map(|s| s.as_str()).collect();
+    match Source::parse(source) {
+        Ok(s) if allowed.contains(&s) => Ok(s),
+        _ => Err(EnumError::new("upstream source", source, &names)),
+    }
+}
+
+/// `url` presence for a source: `Ok(())` or a message naming the rule. `url` is the raw
+/// attribute value; empty or whitespace-only counts as absent.
+pub fn check_url_for_source(source: Source, url: Option<&str>) -> Result<(), String> {
+    let present = url.is_some_and(|u| !u.trim().is_empty());
+    match (source.url_rule(), present) {
+        (UrlRule::Required, false) => Err(format!(
+            "URL is required for upstream repository with source {source} (required for Custom and AwsEcr)"
+        )),
+        (UrlRule::NotAllowed, true) => Err(format!(
+            "url is not allowed with source {source}: its remote is implied; url is only for Custom and AwsEcr"
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_matrix_from_design() {
+        assert_eq!(
+            check_source_for(PackageType::Docker, "AwsEcr"),
+            Ok(Source::AwsEcr)
+        );
+        let e = check_source_for(PackageType::Helm, "Dockerhub").unwrap_err();
+        assert!(e.to_string().contains("allowed: Custom"), "{e}");
+        let e = check_source_for(PackageType::Docker, "DockerHub").unwrap_err();
+        assert_eq!(e.suggestion, Some("Dockerhub"));
+        for p in PackageType::ALL {
+            assert!(Source::allowed_for(*p).contains(&Source::Custom));
+        }
+        assert!(check_url_for_source(Source::Custom, None).is_err());
+        assert!(check_url_for_source(Source::Custom, Some(" ")).is_err());
+        assert!(check_url_for_source(Source::Dockerhub, Some("https://x")).is_err());
+        assert!(check_url_for_source(Source::Dockerhub, Some("")).is_ok());
+        assert!(check_url_for_source(Source::AwsEcr, Some("https://x")).is_ok());
+    }
+}
