@@ -261,7 +261,8 @@ impl Generator {
                     source,
                 })?;
             }
-            std::fs::write(&path, &page.content).map_err(|source| DocsError::Io { path, source })?;
+            std::fs::write(&path, &page.content)
+                .map_err(|source| DocsError::Io { path, source })?;
         }
         Ok(())
     }
@@ -404,7 +405,8 @@ impl Expander<'_> {
             },
             ".Import" => self.import_section()?,
             _ => {
-                let words = words(head).map_err(|m| self.error(format!("{{{{ {head} }}}}: {m}")))?;
+                let words =
+                    words(head).map_err(|m| self.error(format!("{{{{ {head} }}}}: {m}")))?;
                 match words.as_slice() {
                     [f, path] if f == "tffile" => fenced("terraform", &read(&g.root.join(path))?),
                     [f, lang, path] if f == "codefile" => fenced(lang, &read(&g.root.join(path))?),
@@ -428,7 +430,8 @@ impl Expander<'_> {
         let Some(shell) = read_optional(&dir.join("import.sh"))? else {
             return Ok(String::new());
         };
-        let mut s = String::from("## Import\n\nImport is supported using the following syntax:\n\n");
+        let mut s =
+            String::from("## Import\n\nImport is supported using the following syntax:\n\n");
         s.push_str(&fenced("shell", &shell));
         let block = match read_optional(&dir.join("import-by-string-id.tf"))? {
             Some(tf) => Some(tf),
@@ -625,7 +628,9 @@ mod tests {
                 .required()
                 .description("Its name.")
                 .plan(RequiresReplace),
-            Attribute::string_list("tags").optional().description("Tags."),
+            Attribute::string_list("tags")
+                .optional()
+                .description("Tags."),
             Attribute::string("id")
                 .computed()
                 .description("Its id.")
@@ -691,7 +696,9 @@ mod tests {
             "---\npage_title: \"x_thing Resource - terraform-provider-x\"\nsubcategory: \"\"\ndescription: |-\n  A thing.\n---\n\n# x_thing (Resource)\n\nA thing.\n\n## Example Usage\n\n```terraform\nresource \"x_thing\" \"a\" {}\n```\n"
         ), "{c}");
         assert!(c.contains("```shell\n# by id\nterraform import x_thing.a \"acct/a\"\n```\n"));
-        assert!(c.contains("```terraform\nimport {\n  to = x_thing.a\n  id = \"acct/a\"\n}\n```\n"));
+        assert!(
+            c.contains("```terraform\nimport {\n  to = x_thing.a\n  id = \"acct/a\"\n}\n```\n")
+        );
         assert!(c.ends_with("```\n") && !c.ends_with("\n\n"));
     }
 

@@ -46,10 +46,7 @@ fn every_type_has_a_page() {
     let pages = generator
         .render_all(&pages_for(&HarProvider::new(), "har"))
         .unwrap_or_else(|e| panic!("rendering the docs: {e}"));
-    let paths: Vec<String> = pages
-        .iter()
-        .map(|p| p.path.display().to_string())
-        .collect();
+    let paths: Vec<String> = pages.iter().map(|p| p.path.display().to_string()).collect();
     for expected in [
         "index.md",
         "resources/registry.md",
