@@ -11,6 +11,10 @@ const SCENARIOS: &[Scenario] = &[
     ("proxy_unlinked", proxy_unlinked),
     ("description_changed", description_changed),
     ("proxy_settings_changed", proxy_settings_changed),
+    (
+        "delete_of_gone_and_listed_elsewhere",
+        delete_of_gone_and_listed_elsewhere,
+    ),
 ];
 
 #[test]
@@ -128,4 +132,35 @@ fn proxy_settings_changed(acc: &Acc) {
         "mirror_pw"
     );
     tf.destroy().succeeds();
+}
+
+fn delete_of_gone_and_listed_elsewhere(acc: &Acc) {
+    let tf = acc.tf();
+    tf.config(&config(acc, "dr5"));
+    apply_clean(&tf);
+    // A registry outside Terraform lists one of the proxies: destroy stops on it, with the
+    // server's message naming that registry.
+    let r = acc.post(
+        &json!({"identifier": "dr5-outside", "packageType": "DOCKER",
+        "parentRef": "acct", "config": {"type": "VIRTUAL", "upstreamProxies": ["dr5-a"]}}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    tf.destroy()
+        .fails()
+        .says("Cannot delete upstream proxy dr5-a: still listed by a registry")
+        .says("is being used inside Registry: [dr5-outside");
+    assert!(acc.exists("acct/dr5-a"));
+    assert!(!acc.exists("acct/dr5-reg") && !acc.exists("acct/dr5-b"));
+    assert_eq!(acc.delete("acct/dr5-outside").status, 200);
+    // Deleted behind Terraform's back and not refreshed: deleting it again is a success.
+    assert_eq!(acc.delete("acct/dr5-a").status, 200);
+    tf.run(&[
+        "destroy",
+        "-input=false",
+        "-no-color",
+        "-auto-approve",
+        "-refresh=false",
+    ])
+    .succeeds();
+    assert_eq!(tf.run(&["state", "list"]).succeeds().stdout.trim(), "");
 }

@@ -20,6 +20,10 @@ const SCENARIOS: &[Scenario] = &[
         "saved_plan_rechecked_at_apply",
         saved_plan_rechecked_at_apply,
     ),
+    (
+        "proxies_planned_in_the_same_run",
+        proxies_planned_in_the_same_run,
+    ),
 ];
 
 #[test]
@@ -202,4 +206,44 @@ fn saved_plan_rechecked_at_apply(acc: &Acc) {
         .says("upstream proxy \"ln-late\" has package type GO");
     assert!(!acc.exists("acct/ln-saved"));
     assert_eq!(acc.snapshot("ln-late"), before);
+}
+
+fn proxies_planned_in_the_same_run(acc: &Acc) {
+    let tf = acc.tf();
+    let cfg = |proxy_pt: &str, registry_pt: &str| {
+        acc.config(&format!(
+            r#"resource "har_upstream_proxy" "p" {{
+  identifier   = "ln-pair-proxy"
+  package_type = "{proxy_pt}"
+  source       = "Custom"
+  url          = "https://artifacts.example.com"
+  auth_type    = "Anonymous"
+}}
+resource "har_registry" "r" {{
+  identifier       = "ln-pair"
+  package_type     = "{registry_pt}"
+  upstream_proxies = [har_upstream_proxy.p.identifier]
+}}"#
+        ))
+    };
+    // A proxy to be created with another package type is caught at plan, not by the server.
+    tf.config(&cfg("HELM", "DOCKER"));
+    tf.plan()
+        .fails()
+        .says("upstream proxy \"ln-pair-proxy\" has package type HELM, this registry is DOCKER");
+    assert!(!acc.exists("acct/ln-pair-proxy"));
+    tf.config(&cfg("DOCKER", "DOCKER"));
+    apply_clean(&tf);
+    // Both change package type together: the registry is judged against the proxy as planned.
+    tf.config(&cfg("HELM", "HELM"));
+    tf.plan()
+        .succeeds()
+        .replaces("har_registry.r")
+        .replaces("har_upstream_proxy.p");
+    apply_clean(&tf);
+    assert_eq!(
+        acc.registry("acct/ln-pair")["config"]["upstreamProxies"],
+        json!(["ln-pair-proxy"])
+    );
+    tf.destroy().succeeds();
 }

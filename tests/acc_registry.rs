@@ -6,7 +6,7 @@
 mod support;
 
 use serde_json::json;
-use support::acc::{Acc, Scenario, apply_clean, attrs, run_all};
+use support::acc::{Acc, Says, Scenario, apply_clean, attrs, run_all};
 
 const SCENARIOS: &[Scenario] = &[
     (
@@ -109,26 +109,26 @@ fn docker_with_three_proxies_and_reorder(acc: &Acc) {
     // Unlink two and delete them: Terraform deletes removed resources before it updates
     // the registry that listed them, so the first apply stops with the server's message
     // and the way out; applying the registry first, then the rest, works.
-    tf.config(&acc.config(&format!(
-        r#"resource "har_upstream_proxy" "hub" {{
+    tf.config(&acc.config(
+        r#"resource "har_upstream_proxy" "hub" {
   identifier   = "rg-hub"
   package_type = "DOCKER"
   source       = "Dockerhub"
   auth_type    = "Anonymous"
-}}
-resource "har_registry" "docker" {{
+}
+resource "har_registry" "docker" {
   identifier       = "rg-docker"
   package_type     = "DOCKER"
   description      = "Images for every team"
   labels           = ["prod"]
   upstream_proxies = [har_upstream_proxy.hub.identifier]
-}}"#
-    )));
+}"#,
+    ));
     tf.apply()
         .fails()
-        .mentions("still listed by a registry")
-        .mentions("is being used inside Registry")
-        .mentions("-target=har_registry.");
+        .says("still listed by a registry")
+        .says("is being used inside Registry")
+        .says("-target=har_registry.");
     tf.run(&[
         "apply",
         "-input=false",

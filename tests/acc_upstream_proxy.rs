@@ -95,6 +95,9 @@ fn docker_custom_user_password(acc: &Acc) {
     let s = attrs(&tf, "har_upstream_proxy.quay");
     assert_eq!(s["url"], "https://quay.io/");
     assert_eq!(s["user_password"]["secret_space_path"], json!(null));
+    // Dropping the slash in the config is not a change either.
+    tf.config(&cfg("quay_pw").replace("https://quay.io/", "https://quay.io"));
+    tf.plan_detailed().is_empty();
 
     tf.config(&cfg("quay_pw_2"));
     tf.plan().succeeds().updates("har_upstream_proxy.quay");
@@ -262,6 +265,12 @@ fn auth_type_switch(acc: &Acc) {
 }"#,
     ));
     apply_clean(&tf);
+    // Set behind Terraform's back what this resource does not manage: kept by the update.
+    acc.modify("acct/up-auth", |d| {
+        d["allowedPattern"] = json!(["pkg-*"]);
+        d["isPublic"] = json!(true);
+    });
+    tf.plan_detailed().is_empty();
     tf.config(&acc.config(
         r#"resource "har_upstream_proxy" "p" {
   identifier   = "up-auth"
@@ -276,5 +285,8 @@ fn auth_type_switch(acc: &Acc) {
     let cfg = &acc.registry("acct/up-auth")["config"];
     assert_eq!(cfg["authType"], "Anonymous");
     assert_eq!(cfg["auth"], json!(null));
+    let d = acc.registry("acct/up-auth");
+    assert_eq!(d["allowedPattern"], json!(["pkg-*"]), "{d}");
+    assert_eq!(d["isPublic"], json!(true), "{d}");
     tf.destroy().succeeds();
 }

@@ -694,3 +694,81 @@ fn data_survives_a_clean_restart_and_sigterm_exits_cleanly() {
     assert_eq!(r.status, 200, "{}", r.text());
     assert_eq!(r.data(), d);
 }
+
+#[test]
+fn cli_memory_db_generated_key_and_exactly_one_stdout_line() {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::{Command, Stdio};
+
+    let help = Command::new(env!("CARGO_BIN_EXE_har-local"))
+        .arg("--help")
+        .output()
+        .expect("--help");
+    assert!(help.status.success());
+    let help = String::from_utf8_lossy(&help.stdout);
+    for flag in ["--listen", "--db", "--api-key", "--account"] {
+        assert!(help.contains(flag), "--help lacks {flag}:\n{help}");
+    }
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let stderr_path = dir.path().join("stderr");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_har-local"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            ":memory:",
+            "--account",
+            "mem",
+        ])
+        .env_remove("HAR_LOCAL_API_KEY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(
+            std::fs::File::create(&stderr_path).expect("stderr"),
+        ))
+        .spawn()
+        .expect("start");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    out.read_line(&mut line).expect("stdout line");
+    let addr: std::net::SocketAddr = line
+        .trim()
+        .strip_prefix("har-local listening on http://")
+        .and_then(|a| a.parse().ok())
+        .unwrap_or_else(|| panic!("first stdout line: {line:?}"));
+    assert!(addr.ip().is_loopback());
+    let stderr = std::fs::read_to_string(&stderr_path).expect("stderr");
+    let key = stderr
+        .lines()
+        .find_map(|l| l.split("x-api-key): ").nth(1))
+        .unwrap_or_else(|| panic!("no generated key on stderr:\n{stderr}"))
+        .trim()
+        .to_string();
+    let mut c = Client::new(addr, Some(key.clone()));
+    let r = c.post(
+        &format!("{API}/registry"),
+        &virtual_registry("mem/o", "m", "GO", &[]),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(
+        c.get(&format!("{API}/registry/mem/o/m/+")).status,
+        200,
+        "memory reads"
+    );
+    drop(c);
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(term.success());
+    assert!(child.wait().expect("wait").success(), "SIGTERM exits 0");
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).expect("rest of stdout");
+    assert_eq!(rest, "", "exactly one stdout line");
+    let stderr = std::fs::read_to_string(&stderr_path).expect("stderr");
+    assert_eq!(
+        stderr.matches(&key).count(),
+        1,
+        "the key appears once (the generation notice), never in logs:\n{stderr}"
+    );
+}

@@ -7,10 +7,11 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use terraform_provider_har::framework::validators::one_of;
 use terraform_provider_har::framework::{
-    Attribute, ConfigureRequest, CreateRequest, CreateResponse, DataSource, DeleteRequest,
-    DeleteResponse, Diagnostics, ImportRequest, ImportResponse, Provider, ReadRequest,
-    ReadResponse, RequiresReplace, Resource, Schema, Type, UpdateRequest, UpdateResponse,
-    UseStateForUnknown, Value, import_passthrough, trailing_slash_insensitive,
+    Attribute, ConfigureRequest, CreateRequest, CreateResponse, DataSource, DataSourceReadRequest,
+    DataSourceReadResponse, DeleteRequest, DeleteResponse, Diagnostics, ImportRequest,
+    ImportResponse, Provider, ReadRequest, ReadResponse, RequiresReplace, Resource, Schema, Type,
+    UpdateRequest, UpdateResponse, UseStateForUnknown, Value, import_passthrough,
+    trailing_slash_insensitive,
 };
 use terraform_provider_har::plugin::{ShutdownSignal, serve_on};
 use terraform_provider_har::protocol::proto::tfplugin6 as pb;
@@ -45,6 +46,18 @@ fn thing_schema() -> Schema {
         )
         .attribute(Attribute::string("status").computed())
         .attribute(Attribute::string("secret").optional().write_only())
+        .attribute(
+            Attribute::single_nested(
+                "auth",
+                vec![
+                    Attribute::string("user")
+                        .required()
+                        .validate(one_of(["admin", "reader"])),
+                    Attribute::string("token").computed(),
+                ],
+            )
+            .optional(),
+        )
 }
 
 fn filled(planned: &Value) -> Value {
@@ -100,6 +113,28 @@ impl Resource for Thing {
     }
 }
 
+struct Info;
+
+#[async_trait]
+impl DataSource for Info {
+    fn type_name(&self) -> &str {
+        "fake_info"
+    }
+    fn schema(&self) -> Schema {
+        Schema::new()
+            .attribute(
+                Attribute::string("name")
+                    .required()
+                    .validate(one_of(["x", "y"])),
+            )
+            .attribute(Attribute::string("value").computed())
+    }
+    async fn read(&self, req: &DataSourceReadRequest<'_>, resp: &mut DataSourceReadResponse) {
+        let name = req.config.get("name").cloned().unwrap_or(Value::Null);
+        resp.state = Some(Value::object([("name", name), ("value", s("v"))]));
+    }
+}
+
 struct FakeProvider;
 
 #[async_trait]
@@ -112,7 +147,7 @@ impl Provider for FakeProvider {
         vec![Arc::new(Thing)]
     }
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        Vec::new()
+        vec![Arc::new(Info)]
     }
 }
 
@@ -231,6 +266,28 @@ async fn validate_points_at_the_attribute_with_a_suggestion() {
     assert_eq!(path_names(d.attribute.as_ref().expect("path")), ["kind"]);
     assert!(d.detail.contains("Did you mean \"alpha\"?"), "{}", d.detail);
 
+    // Inside a nested attribute, the path goes down to the nested attribute.
+    let auth_ty = Type::object([("user", Type::String), ("token", Type::String)]);
+    let mut auth = Value::null_object(&auth_ty);
+    if let Value::Object(m) = &mut auth {
+        m.insert("user".into(), s("root"));
+    }
+    let config = obj(&[("name", s("a")), ("auth", auth)]);
+    let r = c
+        .validate_resource_config(pb::validate_resource_config::Request {
+            type_name: "fake_thing".into(),
+            config: dv(&config),
+            ..Default::default()
+        })
+        .await
+        .expect("validate")
+        .into_inner();
+    assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+    assert_eq!(
+        path_names(r.diagnostics[0].attribute.as_ref().expect("path")),
+        ["auth", "user"]
+    );
+
     // Unknown values are not validated (they are checked again once known).
     let config = obj(&[("name", s("a")), ("kind", Value::Unknown)]);
     let r = c
@@ -248,7 +305,8 @@ async fn validate_points_at_the_attribute_with_a_suggestion() {
 #[tokio::test]
 async fn create_plan_marks_unset_computed_attributes_unknown_and_nulls_write_only() {
     let mut c = client_for(Arc::new(FakeProvider)).await;
-    let config = obj(&[("name", s("a")), ("secret", s("hush"))]);
+    let auth = Value::object([("user", s("admin")), ("token", Value::Null)]);
+    let config = obj(&[("name", s("a")), ("secret", s("hush")), ("auth", auth)]);
     let r = plan(&mut c, &Value::Null, &config, &config).await;
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     let planned = decode(r.planned_state);
@@ -256,6 +314,9 @@ async fn create_plan_marks_unset_computed_attributes_unknown_and_nulls_write_onl
     assert_eq!(planned.get("status"), Some(&Value::Unknown));
     assert_eq!(planned.get("name"), Some(&s("a")));
     assert_eq!(planned.get("secret"), Some(&Value::Null));
+    let auth = planned.get("auth").expect("auth");
+    assert_eq!(auth.get("user"), Some(&s("admin")));
+    assert_eq!(auth.get("token"), Some(&Value::Unknown), "nested computed");
     assert!(r.requires_replace.is_empty());
 }
 
@@ -345,7 +406,7 @@ async fn read_of_a_gone_object_returns_null_and_upgrade_decodes_json() {
     assert_eq!(decode(r.new_state), Value::Null);
 
     // Same schema version: decode the JSON (an attribute since removed is dropped).
-    let raw = br#"{"id":"id-a","name":"a","url":null,"kind":null,"status":"ready","secret":null,"old":1}"#;
+    let raw = br#"{"id":"id-a","name":"a","url":null,"kind":null,"status":"ready","secret":null,"auth":null,"old":1}"#;
     let r = c
         .upgrade_resource_state(pb::upgrade_resource_state::Request {
             type_name: "fake_thing".into(),
@@ -490,4 +551,93 @@ async fn har_provider_rejects_a_bad_endpoint_at_validate_time() {
         .expect("configure")
         .into_inner();
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+}
+
+struct Broken;
+
+#[async_trait]
+impl Resource for Broken {
+    fn type_name(&self) -> &str {
+        "fake_broken"
+    }
+    fn schema(&self) -> Schema {
+        // Neither required, optional nor computed.
+        Schema::new().attribute(Attribute::string("name"))
+    }
+    async fn create(&self, _req: &CreateRequest<'_>, _resp: &mut CreateResponse) {}
+    async fn read(&self, _req: &ReadRequest<'_>, _resp: &mut ReadResponse) {}
+    async fn update(&self, _req: &UpdateRequest<'_>, _resp: &mut UpdateResponse) {}
+    async fn delete(&self, _req: &DeleteRequest<'_>, _resp: &mut DeleteResponse) {}
+}
+
+struct BrokenProvider;
+
+#[async_trait]
+impl Provider for BrokenProvider {
+    fn schema(&self) -> Schema {
+        Schema::new()
+    }
+    async fn configure(&self, _req: &ConfigureRequest<'_>, _diags: &mut Diagnostics) {}
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        vec![Arc::new(Broken)]
+    }
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        Vec::new()
+    }
+}
+
+#[tokio::test]
+async fn schema_mistakes_are_reported_as_diagnostics() {
+    let mut c = client_for(Arc::new(BrokenProvider)).await;
+    let r = c
+        .get_provider_schema(pb::get_provider_schema::Request {})
+        .await
+        .expect("schema")
+        .into_inner();
+    assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+    assert!(
+        r.diagnostics[0]
+            .detail
+            .contains("fake_broken: attribute `name`")
+    );
+}
+
+#[tokio::test]
+async fn data_sources_validate_and_read() {
+    let mut c = client_for(Arc::new(FakeProvider)).await;
+    let ty = Type::object([("name", Type::String), ("value", Type::String)]);
+    let enc = |v: &Value| {
+        Some(pb::DynamicValue {
+            msgpack: msgpack::encode(v, &ty).expect("encode"),
+            json: Vec::new(),
+        })
+    };
+    let bad = Value::object([("name", s("z")), ("value", Value::Null)]);
+    let r = c
+        .validate_data_resource_config(pb::validate_data_resource_config::Request {
+            type_name: "fake_info".into(),
+            config: enc(&bad),
+        })
+        .await
+        .expect("validate")
+        .into_inner();
+    assert_eq!(r.diagnostics.len(), 1, "{:?}", r.diagnostics);
+    assert_eq!(
+        path_names(r.diagnostics[0].attribute.as_ref().expect("path")),
+        ["name"]
+    );
+
+    let good = Value::object([("name", s("x")), ("value", Value::Null)]);
+    let r = c
+        .read_data_source(pb::read_data_source::Request {
+            type_name: "fake_info".into(),
+            config: enc(&good),
+            ..Default::default()
+        })
+        .await
+        .expect("read")
+        .into_inner();
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    let state = msgpack::decode(&r.state.expect("state").msgpack, &ty).expect("decode");
+    assert_eq!(state, Value::object([("name", s("x")), ("value", s("v"))]));
 }

@@ -40,6 +40,12 @@ fn fill(planned: &Value, status: String) -> Value {
         {
             *s = Value::string(status);
         }
+        if let Some(Value::Object(auth)) = m.get_mut("auth")
+            && let Some(t) = auth.get_mut("token")
+            && t.is_unknown()
+        {
+            *t = Value::string("token-1");
+        }
     }
     v
 }
@@ -72,6 +78,18 @@ impl Resource for Probe {
                     .validate(one_of(["alpha", "beta"])),
             )
             .attribute(Attribute::string("status").computed())
+            .attribute(
+                Attribute::single_nested(
+                    "auth",
+                    vec![
+                        Attribute::string("user").required(),
+                        Attribute::string("token")
+                            .computed()
+                            .plan_modifier(UseStateForUnknown),
+                    ],
+                )
+                .optional(),
+            )
     }
     async fn create(&self, req: &CreateRequest<'_>, resp: &mut CreateResponse) {
         resp.state = Some(fill(req.planned, "created".into()));
@@ -198,6 +216,7 @@ fn planning_rules_hold_under_terraform() {
         r#"resource "har_probe" "p" {
   name = "a"
   url  = "https://x.example/repo/"
+  auth = { user = "admin" }
 }"#,
     ));
     tf.plan().succeeds().creates("har_probe.p");
@@ -209,6 +228,7 @@ fn planning_rules_hold_under_terraform() {
         r#"resource "har_probe" "p" {
   name = "a"
   url  = "https://x.example/repo"
+  auth = { user = "admin" }
 }"#,
     ));
     tf.plan_detailed().is_empty();
@@ -218,6 +238,7 @@ fn planning_rules_hold_under_terraform() {
         r#"resource "har_probe" "p" {
   name = "a"
   url  = "https://y.example/repo/"
+  auth = { user = "admin" }
 }"#,
     ));
     tf.plan_detailed()
@@ -229,6 +250,10 @@ fn planning_rules_hold_under_terraform() {
     let values = &state["values"]["root_module"]["resources"][0]["values"];
     assert_eq!(values["id"], "probe-a");
     assert_eq!(values["status"], "updated 1");
+    assert_eq!(
+        values["auth"]["token"], "token-1",
+        "nested UseStateForUnknown"
+    );
 
     // A validator points at the attribute, with a suggestion.
     tf.config(&config(

@@ -27,6 +27,10 @@ struct Args {
     /// SQLite database file (created if missing), or `:memory:` for a throwaway database.
     #[arg(long, default_value = "har-local.db")]
     db: String,
+    /// `full`: every acknowledged write is fsynced (survives kill -9 and power loss);
+    /// `normal`: synced at checkpoints only (survives kill -9, not an OS crash), faster.
+    #[arg(long, default_value = "full", value_parser = ["full", "normal"])]
+    durability: String,
     /// API key clients must send as `x-api-key`; generated (and printed on stderr) if absent.
     #[arg(long, env = "HAR_LOCAL_API_KEY", hide_env_values = true)]
     api_key: Option<String>,
@@ -78,8 +82,14 @@ async fn run(args: Args) -> Result<(), String> {
     } else {
         DbLocation::File(PathBuf::from(&args.db))
     };
+    let durability = if args.durability == "normal" {
+        local::Durability::Normal
+    } else {
+        local::Durability::Full
+    };
     let config = Config {
         db,
+        durability,
         api_key,
         account: args.account,
         pkg_base_url: args.pkg_base_url,

@@ -277,3 +277,46 @@ pub fn null_unknowns(v: &mut Value) -> bool {
         _ => false,
     }
 }
+
+/// Terraform's schema rules (`configschema.InternalValidate`), checked when the provider
+/// starts so a schema mistake is a clear diagnostic instead of Terraform's "invalid
+/// schema" for the whole provider.
+pub fn check_schema(owner: &str, schema: &Schema, diags: &mut Diagnostics) {
+    check_attrs(owner, &schema.attributes, "", diags);
+}
+
+fn check_attrs(owner: &str, attrs: &[Attribute], prefix: &str, diags: &mut Diagnostics) {
+    let mut seen = std::collections::BTreeSet::new();
+    for a in attrs {
+        let name = format!("{prefix}{}", a.name);
+        let mut problem = |what: &str| {
+            diags.error(
+                "Invalid provider schema",
+                format!("{owner}: attribute `{name}` {what}. This is a bug in the provider."),
+            )
+        };
+        if !seen.insert(a.name.as_str()) {
+            problem("is declared twice");
+        }
+        if a.name.is_empty()
+            || !a
+                .name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            problem("must be named with lowercase letters, digits and `_`");
+        }
+        if !(a.required || a.optional || a.computed) {
+            problem("must be required, optional or computed");
+        }
+        if a.required && (a.optional || a.computed) {
+            problem("cannot be required and also optional or computed");
+        }
+        if a.write_only && a.computed {
+            problem("cannot be write-only and computed");
+        }
+        if let Some((_, inner)) = a.nested_attributes() {
+            check_attrs(owner, inner, &format!("{name}."), diags);
+        }
+    }
+}

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use axum::serve::ListenerExt;
 
 pub use routes::{AppState, router};
-pub use store::{DbLocation, Store, StoreError};
+pub use store::{DbLocation, Durability, Store, StoreError};
 
 /// Base of virtual registries' pull URLs when none is given: stable across restarts and
 /// ports (a computed `url` that moved with the port would show as drift in Terraform).
@@ -24,6 +24,7 @@ pub const DEFAULT_PKG_BASE_URL: &str = "http://pkg.har-local.test";
 #[derive(Debug, Clone)]
 pub struct Config {
     pub db: DbLocation,
+    pub durability: Durability,
     pub api_key: String,
     pub account: String,
     pub pkg_base_url: String,
@@ -31,7 +32,7 @@ pub struct Config {
 
 /// Opens the store (running migrations) and builds the state the routes share.
 pub fn open(config: &Config) -> Result<AppState, StoreError> {
-    let store = Arc::new(Store::open(&config.db)?);
+    let store = Arc::new(Store::open(&config.db, config.durability)?);
     let service = service::Service::new(store, config.account.clone(), config.pkg_base_url.clone());
     Ok(AppState {
         service: Arc::new(service),
@@ -39,11 +40,23 @@ pub fn open(config: &Config) -> Result<AppState, StoreError> {
     })
 }
 
-/// Serves until `shutdown` resolves, lets running requests finish, then closes the store
-/// (the writer drains its queue first).
+/// Serves [`router`] until `shutdown` resolves, lets running requests finish, then closes the
+/// store (the writer drains its queue first).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state.clone());
+    serve_app(listener, app, &state, shutdown).await
+}
+
+/// Like [`serve`], for a router wrapped in extra layers (e.g. fault injection:
+/// `serve_app(listener, router(state.clone()).layer(faults), &state, shutdown)`).
+pub async fn serve_app(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    state: &AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let store = Arc::clone(state.service.store());
@@ -51,7 +64,7 @@ pub async fn serve(
         // Small request/response pairs: don't let Nagle hold them back.
         let _ = tcp.set_nodelay(true);
     });
-    let result = axum::serve(listener, router(state).into_make_service())
+    let result = axum::serve(listener, app.into_make_service())
         .with_graceful_shutdown(shutdown)
         .await;
     store.shutdown();

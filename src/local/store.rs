@@ -180,8 +180,24 @@ enum Job {
 pub struct Store {
     tx: Mutex<Option<mpsc::Sender<Job>>>,
     writer: Mutex<Option<JoinHandle<()>>>,
+    /// Dropping the sender stops the checkpointer (after a final checkpoint).
+    checkpoint_stop: Mutex<Option<mpsc::Sender<()>>>,
+    checkpointer: Mutex<Option<JoinHandle<()>>>,
     readers: Arc<Vec<Mutex<Connection>>>,
     next_reader: AtomicUsize,
+}
+
+/// How hard a commit syncs (SQLite `PRAGMA synchronous`, in WAL mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// Every commit fsyncs the WAL: an acknowledged write survives `kill -9`, an OS crash and a
+    /// power cut.
+    #[default]
+    Full,
+    /// Commits reach the OS but are synced only at checkpoints: an acknowledged write survives
+    /// `kill -9` (the WAL is in the page cache), but an OS crash or power cut may lose the last
+    /// ones. Faster on slow disks.
+    Normal,
 }
 
 /// Where the database lives.
@@ -216,7 +232,7 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 }
 
 impl Store {
-    pub fn open(location: &DbLocation) -> Result<Self, StoreError> {
+    pub fn open(location: &DbLocation, durability: Durability) -> Result<Self, StoreError> {
         let mut writer = match location {
             DbLocation::File(p) => Connection::open(p)?,
             DbLocation::Memory => Connection::open_in_memory()?,
@@ -229,8 +245,16 @@ impl Store {
                     "cannot switch to WAL (got {mode})"
                 )));
             }
-            // FULL: the WAL is synced on every commit, so an acknowledged write is on disk.
-            writer.pragma_update(None, "synchronous", "FULL")?;
+            // FULL (default): the WAL is synced on every commit, so an acknowledged write is on
+            // disk. NORMAL: synced at checkpoints; still survives kill -9 (see `Durability`).
+            let sync = match durability {
+                Durability::Full => "FULL",
+                Durability::Normal => "NORMAL",
+            };
+            writer.pragma_update(None, "synchronous", sync)?;
+            // Checkpoints run on their own thread (below), not inside a client's commit: an
+            // automatic checkpoint would add its fsyncs to whichever write crossed the limit.
+            writer.pragma_update(None, "wal_autocheckpoint", 0)?;
         }
         configure(&writer)?;
         migrate(&mut writer)?;
@@ -242,6 +266,22 @@ impl Store {
             }
         }
 
+        let (checkpoint_stop, checkpointer) = match location {
+            DbLocation::File(p) => {
+                let conn = Connection::open(p)?;
+                configure(&conn)?;
+                let (stop_tx, stop_rx) = mpsc::channel::<()>();
+                let handle = std::thread::Builder::new()
+                    .name("har-local-checkpoint".into())
+                    .spawn(move || checkpoint_loop(conn, stop_rx))
+                    .map_err(|e| {
+                        StoreError::Corrupt(format!("cannot start the checkpointer: {e}"))
+                    })?;
+                (Some(stop_tx), Some(handle))
+            }
+            DbLocation::Memory => (None, None),
+        };
+
         let (tx, rx) = mpsc::channel::<Job>();
         let handle = std::thread::Builder::new()
             .name("har-local-writer".into())
@@ -250,6 +290,8 @@ impl Store {
         Ok(Store {
             tx: Mutex::new(Some(tx)),
             writer: Mutex::new(Some(handle)),
+            checkpoint_stop: Mutex::new(checkpoint_stop),
+            checkpointer: Mutex::new(checkpointer),
             readers: Arc::new(readers),
             next_reader: AtomicUsize::new(0),
         })
@@ -311,6 +353,13 @@ impl Store {
         if let Some(h) = handle {
             let _ = h.join();
         }
+        if let Ok(mut stop) = self.checkpoint_stop.lock() {
+            stop.take();
+        }
+        let handle = self.checkpointer.lock().ok().and_then(|mut h| h.take());
+        if let Some(h) = handle {
+            let _ = h.join();
+        }
     }
 }
 
@@ -327,6 +376,27 @@ fn open_reader(p: &Path) -> Result<Connection, StoreError> {
     )?;
     configure(&conn)?;
     Ok(conn)
+}
+
+/// Copies the WAL back into the database file every 200 ms, off the write path. PASSIVE never
+/// blocks the writer or the readers; the writer restarts the WAL from its start once a
+/// checkpoint has caught up, so it does not grow without bound.
+fn checkpoint_loop(conn: Connection, stop: mpsc::Receiver<()>) {
+    let checkpoint = |mode: &str| {
+        let sql = match mode {
+            "TRUNCATE" => "PRAGMA wal_checkpoint(TRUNCATE)",
+            _ => "PRAGMA wal_checkpoint(PASSIVE)",
+        };
+        if let Err(e) = conn.query_row(sql, [], |_| Ok(())) {
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
+    };
+    while let Err(mpsc::RecvTimeoutError::Timeout) =
+        stop.recv_timeout(std::time::Duration::from_millis(200))
+    {
+        checkpoint("PASSIVE");
+    }
+    checkpoint("TRUNCATE");
 }
 
 fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {

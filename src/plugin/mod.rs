@@ -109,14 +109,17 @@ fn run_plugin_env(provider: Arc<dyn Provider>, env: PluginEnv) -> Result<(), Str
         None => None,
     };
     let line = handshake::handshake_line(addr, cert.as_ref().map(|c| c.der.as_slice()));
+    // The socket is bound and listening, so Terraform's connection waits in the kernel's
+    // backlog: the line can go out before the runtime exists (start-up time matters,
+    // Terraform starts the provider for every command).
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{line}").map_err(|e| e.to_string())?;
+        out.flush().map_err(|e| e.to_string())?;
+    }
     let rt = runtime().map_err(|e| e.to_string())?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| e.to_string())?;
-        {
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "{line}").map_err(|e| e.to_string())?;
-            out.flush().map_err(|e| e.to_string())?;
-        }
         let shutdown = ShutdownSignal::new();
         let fallback = shutdown.clone();
         // If a stream refuses to end, do not hang: go-plugin kills us after ~2 s anyway.

@@ -196,28 +196,3 @@ pub fn encode_dynamic(
         }
     }
 }
-
-/// Drop object attributes the type does not know, so that state written by an older
-/// schema (or with attributes since removed) still decodes.
-pub fn prune_json(v: serde_json::Value, ty: &Type) -> serde_json::Value {
-    use serde_json::Value as J;
-    match (v, ty) {
-        (J::Object(map), Type::Object { attrs, .. }) => J::Object(
-            map.into_iter()
-                .filter_map(|(k, v)| attrs.get(&k).map(|t| (k, prune_json(v, t))))
-                .collect(),
-        ),
-        (J::Array(items), Type::List(t) | Type::Set(t)) => {
-            J::Array(items.into_iter().map(|i| prune_json(i, t)).collect())
-        }
-        (J::Object(map), Type::Map(t)) => J::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let v = prune_json(v, t);
-                    (k, v)
-                })
-                .collect(),
-        ),
-        (v, _) => v,
-    }
-}

@@ -8,8 +8,7 @@ use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
 use super::convert::{
-    decode_dynamic, diagnostics_to_proto, encode_dynamic, path_to_proto, prune_json,
-    schema_to_proto,
+    decode_dynamic, diagnostics_to_proto, encode_dynamic, path_to_proto, schema_to_proto,
 };
 use super::diagnostics::Diagnostics;
 use super::proto::tfplugin6 as pb;
@@ -89,7 +88,16 @@ impl GrpcProvider {
                 )
             })
             .collect();
+        let mut schema_diags = Diagnostics::new();
+        engine::check_schema("provider", &provider_schema, &mut schema_diags);
+        for (name, e) in &resources {
+            engine::check_schema(name, &e.schema, &mut schema_diags);
+        }
+        for (name, e) in &data_sources {
+            engine::check_schema(name, &e.schema, &mut schema_diags);
+        }
         let schema_response = pb::get_provider_schema::Response {
+            diagnostics: diagnostics_to_proto(&schema_diags),
             provider: Some(schema_to_proto(&provider_schema.to_protocol())),
             resource_schemas: resources
                 .iter()
@@ -172,27 +180,9 @@ fn check_known(state: &mut Value, what: &str, diags: &mut Diagnostics) {
 }
 
 /// Decode state JSON written by the current schema version, ignoring attributes that are
-/// no longer in the schema.
+/// no longer in the schema (Terraform strips them itself only when it knows the schema).
 fn decode_state_json(raw: &[u8], ty: &Type, diags: &mut Diagnostics) -> Option<Value> {
-    let parsed: serde_json::Value = match serde_json::from_slice(raw) {
-        Ok(v) => v,
-        Err(e) => {
-            diags.error(
-                "Invalid stored state",
-                format!("The stored state is not valid JSON: {e}"),
-            );
-            return None;
-        }
-    };
-    let pruned = prune_json(parsed, ty);
-    let bytes = match serde_json::to_vec(&pruned) {
-        Ok(b) => b,
-        Err(e) => {
-            diags.error("Invalid stored state", e.to_string());
-            return None;
-        }
-    };
-    match json::decode(&bytes, ty) {
+    match json::decode_with(raw, ty, json::DecodeOptions::PRUNING) {
         Ok(v) => Some(v),
         Err(e) => {
             diags.codec_error("stored state", &e);

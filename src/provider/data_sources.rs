@@ -319,3 +319,63 @@ impl DataSource for List {
         ]));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::Attribute;
+
+    fn all_described(attrs: &[Attribute], at: &str, missing: &mut Vec<String>) {
+        for a in attrs {
+            let name = format!("{at}{}", a.name);
+            if a.description.plain.trim().is_empty() {
+                missing.push(name.clone());
+            }
+            if let Some((_, inner)) = a.nested_attributes() {
+                all_described(inner, &format!("{name}."), missing);
+            }
+        }
+    }
+
+    #[test]
+    fn every_attribute_has_a_description() {
+        let mut missing = Vec::new();
+        for (name, schema) in [
+            ("har_registry", Kind::Registry.schema()),
+            ("har_upstream_proxy", Kind::Proxy.schema()),
+            ("data har_registry", lookup_schema(Kind::Registry)),
+            ("data har_upstream_proxy", lookup_schema(Kind::Proxy)),
+            ("data har_registries", registries_schema()),
+        ] {
+            assert!(!schema.description.plain.is_empty(), "{name}");
+            all_described(&schema.attributes, &format!("{name} "), &mut missing);
+        }
+        assert!(
+            missing.is_empty(),
+            "attributes without a description: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn secrets_are_sensitive_and_only_they_are() {
+        let schema = Kind::Proxy.schema();
+        let ak = schema.get("access_key_secret_key").expect("attribute");
+        let (_, inner) = ak.nested_attributes().expect("nested");
+        let sensitive: Vec<&str> = inner
+            .iter()
+            .filter(|a| a.sensitive)
+            .map(|a| a.name.as_str())
+            .collect();
+        assert_eq!(sensitive, ["access_key"]);
+        let ds = lookup_schema(Kind::Proxy);
+        let (_, inner) = ds
+            .get("access_key_secret_key")
+            .and_then(Attribute::nested_attributes)
+            .expect("nested");
+        assert!(
+            inner
+                .iter()
+                .any(|a| a.name == "access_key" && a.sensitive && a.computed)
+        );
+    }
+}

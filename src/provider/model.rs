@@ -132,20 +132,21 @@ pub struct Defaults {
 
 impl Defaults {
     /// The scope a resource lives in: its own `org_id`/`project_id` when set, else the
-    /// provider's. The provider's project only applies inside the provider's org.
+    /// provider's. A resource that sets its own org does not inherit the provider's project
+    /// (so `org_id` alone means the org level).
     pub fn effective(
         &self,
         org: Option<&str>,
         project: Option<&str>,
     ) -> (Option<String>, Option<String>) {
-        let org = org.map(str::to_string).or_else(|| self.org_id.clone());
         let project = project.map(str::to_string).or_else(|| {
-            if org.is_some() && org == self.org_id {
+            if org.is_none() {
                 self.project_id.clone()
             } else {
                 None
             }
         });
+        let org = org.map(str::to_string).or_else(|| self.org_id.clone());
         (org, project)
     }
 
@@ -248,25 +249,15 @@ fn keep_url(prior: Option<&Value>, server: &str) -> Value {
     }
 }
 
-/// A secret space path: `""` is null; a path that differs only by a trailing `/` is the
-/// same; and when the user gave none, the server's echo of the registry's own scope (where it
-/// looks a secret up by default) is still "none".
-fn keep_space_path(
-    prior: Option<&str>,
-    prior_known_null: bool,
-    server: Option<&str>,
-    own: &Scope,
-) -> Value {
+/// A secret space path: `""` is null, and a path that differs only by a surrounding `/` is
+/// the same path. (The server answers `""` when none was given, har-api.md §2.3.)
+fn keep_space_path(prior: Option<&str>, server: Option<&str>) -> Value {
     let server = server.unwrap_or("").trim();
     let norm = |s: &str| s.trim().trim_matches('/').to_string();
     match prior {
-        Some(p) if norm(p) == norm(server) => return str_value(p),
-        _ => {}
-    }
-    if server.is_empty() || (prior_known_null && norm(server) == own.to_string()) {
-        Value::Null
-    } else {
-        str_value(server)
+        Some(p) if norm(p) == norm(server) => str_value(p),
+        _ if server.is_empty() => Value::Null,
+        _ => str_value(server),
     }
 }
 
@@ -306,7 +297,7 @@ pub fn registry_state(
         ),
         (
             "upstream_proxies",
-            keep_list(prior, "upstream_proxies", &cfg.upstream_proxies),
+            keep_list(prior, "upstream_proxies", &linked(&cfg.upstream_proxies)),
         ),
         ("url", str_value(&reg.url)),
         ("uuid", str_value(&reg.uuid)),
@@ -315,6 +306,16 @@ pub fn registry_state(
             str_value(rfc3339_from_millis(&reg.created_at)),
         ),
     ]))
+}
+
+/// The upstream list as the server holds it. The OSS server maps a proxy deleted since it
+/// was linked to `""` (har-api.md §2.3): that is no link.
+pub fn linked(upstreams: &[String]) -> Vec<String> {
+    upstreams
+        .iter()
+        .filter(|u| !u.is_empty())
+        .cloned()
+        .collect()
 }
 
 /// The whole-registry PUT/POST body from a planned `har_registry` value. `current` is the
@@ -362,8 +363,6 @@ pub fn proxy_state(reg: &Registry, scope: &Scope, prior: Option<&Value>) -> Resu
         obj.and_then(|o| string(o, name).value())
             .map(str::to_string)
     };
-    let prior_null =
-        |obj: Option<&Value>, name: &str| obj.is_none_or(|o| string(o, name).is_null());
 
     let user_password = if auth_type == "UserPassword" {
         let p = prior_obj("user_password");
@@ -380,9 +379,7 @@ pub fn proxy_state(reg: &Registry, scope: &Scope, prior: Option<&Value>) -> Resu
                 "secret_space_path",
                 keep_space_path(
                     prior_str(p, "secret_space_path").as_deref(),
-                    prior_null(p, "secret_space_path"),
                     auth.secret_space_path.as_deref(),
-                    scope,
                 ),
             ),
         ])
@@ -402,9 +399,7 @@ pub fn proxy_state(reg: &Registry, scope: &Scope, prior: Option<&Value>) -> Resu
                 "access_key_secret_space_path",
                 keep_space_path(
                     prior_str(p, "access_key_secret_space_path").as_deref(),
-                    prior_null(p, "access_key_secret_space_path"),
                     auth.access_key_secret_space_path.as_deref(),
-                    scope,
                 ),
             ),
             (
@@ -415,9 +410,7 @@ pub fn proxy_state(reg: &Registry, scope: &Scope, prior: Option<&Value>) -> Resu
                 "secret_key_space_path",
                 keep_space_path(
                     prior_str(p, "secret_key_space_path").as_deref(),
-                    prior_null(p, "secret_key_space_path"),
                     auth.secret_key_space_path.as_deref(),
-                    scope,
                 ),
             ),
         ])
@@ -569,7 +562,7 @@ mod tests {
                 object_value(vec![
                     ("user_name", str_value("u")),
                     ("secret_identifier", str_value("s")),
-                    ("secret_space_path", Value::Null),
+                    ("secret_space_path", str_value("acct/o/")),
                 ]),
             ),
         ]);
@@ -579,7 +572,11 @@ mod tests {
             Some(&str_value("https://charts.example.com/"))
         );
         let up = s.get("user_password").unwrap();
-        assert_eq!(up.get("secret_space_path"), Some(&Value::Null));
+        assert_eq!(up.get("secret_space_path"), Some(&str_value("acct/o/")));
+        // Import (no prior): what the server says.
+        let s = proxy_state(&server, &scope, None).unwrap();
+        let up = s.get("user_password").unwrap();
+        assert_eq!(up.get("secret_space_path"), Some(&str_value("acct/o")));
         assert_eq!(s.get("access_key_secret_key"), Some(&Value::Null));
     }
 
@@ -633,6 +630,7 @@ mod tests {
             (Some("o".into()), Some("p".into()))
         );
         assert_eq!(d.effective(Some("x"), None), (Some("x".into()), None));
+        assert_eq!(d.effective(Some("o"), None), (Some("o".into()), None));
         assert_eq!(
             d.effective(Some("o"), Some("q")),
             (Some("o".into()), Some("q".into()))

@@ -8,6 +8,8 @@
 //! and only for what the plan changes (a create, or proxies newly added to a list), so a
 //! no-change plan of 1000 resources makes no call at all.
 
+use std::collections::HashMap;
+
 use futures_util::future::join_all;
 
 use crate::api::model::{RegistryMetadata, TYPE_UPSTREAM, TYPE_VIRTUAL};
@@ -154,14 +156,23 @@ pub async fn check_identifier_free(
 
 /// Plan-time: each named proxy that exists must be an UPSTREAM of the registry's package
 /// type in a scope the registry can see. A proxy that does not exist yet is fine: it may be
-/// created by the same apply. `names` pairs each list index with its name.
+/// created by the same apply. `names` pairs each list index with its name; `planned` holds
+/// the proxies planned in this run.
 pub async fn check_proxies(
     client: &Client,
     scope: &Scope,
     package_type: &str,
     names: &[(usize, String)],
+    planned: &HashMap<String, Found>,
 ) -> Vec<Finding> {
-    let lookups = join_all(names.iter().map(|(_, n)| find(client, &scope.account, n))).await;
+    // A proxy planned in this run is judged as it will be; the others as the server has them.
+    let lookups = join_all(names.iter().map(|(_, n)| async move {
+        match planned.get(n) {
+            Some(f) => Ok(Some(f.clone())),
+            None => find(client, &scope.account, n).await,
+        }
+    }))
+    .await;
     let mut out = Vec::new();
     for ((i, name), found) in names.iter().zip(lookups) {
         let at = AttributePath::root("upstream_proxies").index(*i as i64);

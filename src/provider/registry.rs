@@ -8,7 +8,7 @@ use crate::provider::resource::{HarResource, Kind, Shared};
 
 pub const IDENTIFIER_DOC: &str = "Name: starts with a letter; lowercase letters, digits, `_`, `.` and `-`, no separator at the end or two in a row, at most 255 characters. Unique across the whole Harness account, whatever the scope. Changing it replaces the object.";
 pub const ORG_DOC: &str = "Harness org the object lives in. Defaults to the provider's `org_id`; the plan shows the value used. Changing it replaces the object.";
-pub const PROJECT_DOC: &str = "Harness project (inside `org_id`) the object lives in. Defaults to the provider's `project_id` when the org is the provider's. Needs an org. Changing it replaces the object.";
+pub const PROJECT_DOC: &str = "Harness project (inside `org_id`) the object lives in. Defaults to the provider's `project_id` when `org_id` is not set here either (so `org_id` alone means the org level). Needs an org. Changing it replaces the object.";
 pub const ID_DOC: &str =
     "The registry ref `<account>[/<org>[/<project>]]/<identifier>`; also the import ID.";
 

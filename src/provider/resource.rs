@@ -3,7 +3,7 @@
 //! every write, and import. The two differ only in their schema and their wire mapping,
 //! which [`Kind`] selects.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, Weak};
 
 use async_trait::async_trait;
@@ -16,7 +16,7 @@ use crate::framework::{
     ImportRequest, ImportResponse, ModifyPlanRequest, ModifyPlanResponse, ProviderData,
     ReadRequest, ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse, ValidateRequest,
 };
-use crate::protocol::value::{AttributePath, Value};
+use crate::protocol::value::{AttributePath, PathStep, Value};
 use crate::provider::config::ProviderConfig;
 use crate::provider::diag::{Finding, Severity};
 use crate::provider::model::{self, Defaults, Known, string, strings};
@@ -27,6 +27,20 @@ use crate::provider::{online, validate};
 pub struct HarContext {
     pub client: Client,
     pub defaults: Defaults,
+    /// Upstream proxies as planned in this Terraform run, by identifier. Terraform plans a
+    /// proxy before the registries that refer to it, so a registry's link check sees the
+    /// proxy as it will be (created, replaced with another package type or scope), not only
+    /// as the server has it now.
+    pub planned_proxies: Mutex<HashMap<String, online::Found>>,
+}
+
+impl HarContext {
+    fn planned_proxies(&self) -> std::sync::MutexGuard<'_, HashMap<String, online::Found>> {
+        match self.planned_proxies.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        }
+    }
 }
 
 /// Built once per ConfigureProvider call (one provider process may serve many Terraform
@@ -70,6 +84,7 @@ impl Shared {
                 org_id: config.org_id.clone(),
                 project_id: config.project_id.clone(),
             },
+            planned_proxies: Mutex::new(HashMap::new()),
         });
         cache.push((Arc::downgrade(config), Arc::clone(&ctx)));
         Ok(ctx)
@@ -157,9 +172,22 @@ impl Kind {
 }
 
 pub fn to_diagnostic(f: Finding) -> Diagnostic {
+    // Terraform points at a configuration line only through top-level attributes (and
+    // list indexes), not inside a nested attribute's object, so name such paths in the text.
+    let nested = f.path.as_ref().is_some_and(|p| {
+        p.steps
+            .iter()
+            .filter(|s| matches!(s, PathStep::Attribute(_)))
+            .count()
+            > 1
+    });
+    let detail = match &f.path {
+        Some(p) if nested && !f.detail.starts_with(&p.to_string()) => format!("{p}: {}", f.detail),
+        _ => f.detail,
+    };
     let d = match f.severity {
-        Severity::Error => Diagnostic::error(f.summary, f.detail),
-        Severity::Warning => Diagnostic::warning(f.summary, f.detail),
+        Severity::Error => Diagnostic::error(f.summary, detail),
+        Severity::Warning => Diagnostic::warning(f.summary, detail),
     };
     match f.path {
         Some(p) => d.at(p),
@@ -261,7 +289,7 @@ fn compare_links(sent: &[String], got: &[String]) -> (Vec<String>, bool) {
 
 fn upstreams(reg: &Registry) -> Vec<String> {
     match &reg.config {
-        RegistryConfig::Virtual(v) => v.upstream_proxies.clone(),
+        RegistryConfig::Virtual(v) => model::linked(&v.upstream_proxies),
         RegistryConfig::Upstream(_) => vec![],
     }
 }
@@ -365,8 +393,24 @@ impl Resource for HarResource {
         let Some(planned_ref) = model::ref_of(&resp.planned, &ctx.defaults.account_id) else {
             return;
         };
-        let mut online = Vec::new();
-        if !exists {
+        if self.kind == Kind::Proxy
+            && let Known::Value(pt) = string(&resp.planned, "package_type")
+        {
+            ctx.planned_proxies().insert(
+                planned_ref.identifier.clone(),
+                online::Found {
+                    reference: planned_ref.clone(),
+                    registry_type: crate::api::model::TYPE_UPSTREAM.to_string(),
+                    package_type: pt.to_string(),
+                },
+            );
+        }
+        // The identifier check (creates only) and the link check (proxies newly listed) run
+        // concurrently: one round trip of latency for the plan.
+        let taken = async {
+            if exists {
+                return Vec::new();
+            }
             match online::check_identifier_free(
                 &ctx.client,
                 self.kind.type_name(),
@@ -375,27 +419,29 @@ impl Resource for HarResource {
             )
             .await
             {
-                Ok(Some((found, finding))) => {
-                    if !self.in_state().contains(&found.reference.to_string()) {
-                        online.push(finding);
-                    }
+                Ok(Some((found, finding)))
+                    if !self.in_state().contains(&found.reference.to_string()) =>
+                {
+                    vec![finding]
                 }
-                Ok(None) => {}
-                Err(e) => online.push(
+                Ok(_) => Vec::new(),
+                Err(e) => vec![
                     Finding::api(
                         &format!("checking whether {} is free", planned_ref.identifier),
                         &e,
                     )
                     .at(AttributePath::root("identifier")),
-                ),
+                ],
             }
-        }
-        if self.kind == Kind::Registry
-            && let (Known::Value(items), Known::Value(pt)) = (
+        };
+        let links = async {
+            let (Kind::Registry, Known::Value(items), Known::Value(pt)) = (
+                self.kind,
                 strings(config, "upstream_proxies"),
                 string(config, "package_type"),
-            )
-        {
+            ) else {
+                return Vec::new();
+            };
             let before = if exists {
                 model::known_strings(prior, "upstream_proxies").unwrap_or_default()
             } else {
@@ -407,11 +453,14 @@ impl Resource for HarResource {
                 .filter_map(|(i, k)| k.value().map(|n| (i, n.to_string())))
                 .filter(|(_, n)| !before.contains(n))
                 .collect();
-            if !new.is_empty() {
-                online
-                    .extend(online::check_proxies(&ctx.client, &planned_ref.scope, pt, &new).await);
+            if new.is_empty() {
+                return Vec::new();
             }
-        }
+            let planned = ctx.planned_proxies().clone();
+            online::check_proxies(&ctx.client, &planned_ref.scope, pt, &new, &planned).await
+        };
+        let (mut online, links) = futures_util::future::join(taken, links).await;
+        online.extend(links);
         push_all(&mut resp.diagnostics, online);
     }
 

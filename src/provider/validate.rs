@@ -355,7 +355,9 @@ fn check_auth_attrs(config: &Value, out: &mut Vec<Finding>) {
                         "Missing access key",
                         "access_key",
                         "give the access key exactly once: access_key (inline) or \
-                         access_key_secret_identifier (a Harness secret)"
+                         access_key_secret_identifier (a Harness secret). (A configuration \
+                         written by `terraform plan -generate-config-out` has the sensitive \
+                         access_key as `null # sensitive`: put the key there.)"
                             .to_string(),
                     ),
                     other => ("Incomplete access_key_secret_key", "secret_key_identifier", other.to_string()),

@@ -1,0 +1,40 @@
+# A Docker registry that resolves misses through Docker Hub first, then a private mirror.
+resource "har_upstream_proxy" "dockerhub" {
+  identifier   = "dockerhub"
+  package_type = "DOCKER"
+  source       = "Dockerhub"
+  auth_type    = "Anonymous"
+}
+
+resource "har_upstream_proxy" "mirror" {
+  identifier   = "docker-mirror"
+  package_type = "DOCKER"
+  source       = "Custom"
+  url          = "https://mirror.example.com"
+  auth_type    = "UserPassword"
+  user_password = {
+    user_name         = "robot"
+    secret_identifier = "mirror_password" # a Harness secret, never the password itself
+  }
+}
+
+resource "har_registry" "docker" {
+  identifier   = "docker-main"
+  package_type = "DOCKER"
+  description  = "Images for every team"
+  labels       = ["platform"]
+
+  # Resolution order: a reorder is an in-place update.
+  upstream_proxies = [
+    har_upstream_proxy.dockerhub.identifier,
+    har_upstream_proxy.mirror.identifier,
+  ]
+}
+
+# A Helm registry in an org, with no upstream.
+resource "har_registry" "charts" {
+  identifier      = "charts"
+  package_type    = "HELM"
+  org_id          = "platform"
+  allowed_pattern = ["platform-*"]
+}
