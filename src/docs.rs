@@ -567,7 +567,8 @@ fn attribute_groups<'a>(
     nested: &mut Vec<(Vec<String>, &'a [Attribute])>,
     heading: &str,
 ) {
-    let groups: [(&str, fn(&Attribute) -> bool); 3] = [
+    type Pick = fn(&Attribute) -> bool;
+    let groups: [(&str, Pick); 3] = [
         ("Required", |a| a.required),
         ("Optional", |a| a.optional),
         ("Read-Only", |a| a.computed && !a.optional && !a.required),
