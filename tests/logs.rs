@@ -1,8 +1,9 @@
 //! Logging that fits Terraform: with the real terraform at TRACE (TF_LOG_PATH to a file) and
 //! the real har-local, an apply and a destroy of a registry and two upstream proxies that
-//! carry an inline access key and secret references. Every API call shows up in Terraform's
-//! log under the provider's name with its method, path, status and duration, and neither
-//! the API key nor the access key appears anywhere in the log (Terraform's lines or ours).
+//! carry an inline access key and secret references, plus a data source that reads the key
+//! back. Every API call shows up in Terraform's log under the provider's name with its
+//! method, path, status and duration, and neither the API key nor the access key appears
+//! anywhere in the log (Terraform's lines or ours).
 
 mod support;
 
@@ -40,6 +41,11 @@ resource "har_upstream_proxy" "private" {
     secret_identifier = "hub_password"
     secret_space_path = "acct"
   }
+}
+
+# Reads the inline access key back through a data source too.
+data "har_upstream_proxy" "ecr" {
+  identifier = har_upstream_proxy.ecr.identifier
 }
 
 resource "har_registry" "docker" {
