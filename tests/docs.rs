@@ -88,3 +88,33 @@ fn every_type_has_a_page() {
         }
     }
 }
+
+/// The examples the pages show are canonically formatted HCL (`terraform fmt`), so they
+/// parse and read the way users will type them.
+#[test]
+fn examples_are_terraform_fmt_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let rc = tmp.path().join("terraform.tfrc");
+    std::fs::write(&rc, "").expect("CLI config");
+    let out = std::process::Command::new("terraform")
+        .args([
+            "fmt",
+            "-check",
+            "-recursive",
+            "-diff",
+            "-no-color",
+            "examples",
+        ])
+        .current_dir(root)
+        .env("TF_CLI_CONFIG_FILE", &rc)
+        .env("CHECKPOINT_DISABLE", "1")
+        .output()
+        .expect("run terraform fmt (is terraform on PATH?)");
+    assert!(
+        out.status.success(),
+        "examples/ is not terraform fmt clean (run `terraform fmt -recursive examples`):\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
