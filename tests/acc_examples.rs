@@ -6,7 +6,7 @@ mod support;
 
 use std::path::Path;
 
-use support::acc::{Acc, Says, apply_clean, import};
+use support::acc::{Acc, Says, Workdir, apply_clean, import};
 use support::terraform::Terraform;
 
 fn example(rel: &str) -> String {
@@ -15,7 +15,7 @@ fn example(rel: &str) -> String {
 }
 
 /// A working directory with the provider block in main.tf and the example beside it.
-fn workdir(acc: &Acc, example_file: &str) -> Terraform {
+fn workdir(acc: &Acc, example_file: &str) -> Workdir {
     let tf = acc.tf();
     tf.config(&acc.config(""));
     std::fs::write(tf.work_dir().join("example.tf"), example(example_file)).expect("write example");

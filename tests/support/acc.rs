@@ -1,6 +1,8 @@
-//! Acceptance-test support: one har-local and one provider process (`--debug`, reattached)
-//! per test file, a fresh terraform working directory per scenario, and direct HTTP calls
-//! to har-local for out-of-band changes and for before/after snapshots.
+//! Acceptance-test support: one har-local per test file; per scenario a fresh terraform
+//! working directory with its own provider process (`--debug`, reattached: it serves every
+//! terraform command of the scenario, as one provider process serves one terraform run in
+//! real use, so scenarios running in parallel never reconfigure each other's provider);
+//! direct HTTP calls to har-local for out-of-band changes and before/after snapshots.
 //!
 //! ```ignore
 //! let acc = Acc::start();
@@ -19,8 +21,21 @@ use super::terraform::{DebugProvider, Terraform, with_provider};
 
 pub struct Acc {
     pub server: HarLocal,
-    pub provider: DebugProvider,
+    env: Vec<(String, String)>,
     http: Mutex<Client>,
+}
+
+/// A terraform working directory and the provider process its commands attach to.
+pub struct Workdir {
+    tf: Terraform,
+    _provider: DebugProvider,
+}
+
+impl std::ops::Deref for Workdir {
+    type Target = Terraform;
+    fn deref(&self) -> &Terraform {
+        &self.tf
+    }
 }
 
 impl Acc {
@@ -44,18 +59,26 @@ impl Acc {
         if let Some(p) = project {
             env.push(("HARNESS_PROJECT_ID", p));
         }
-        let provider = DebugProvider::start_with_env(&env);
+        let env: Vec<(String, String)> = env
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let http = Mutex::new(server.client());
-        Acc {
-            server,
-            provider,
-            http,
-        }
+        Acc { server, env, http }
     }
 
-    /// A fresh working directory attached to this file's provider.
-    pub fn tf(&self) -> Terraform {
-        Terraform::reattach(&self.provider)
+    /// A fresh working directory with its own provider process.
+    pub fn tf(&self) -> Workdir {
+        let env: Vec<(&str, &str)> = self
+            .env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let provider = DebugProvider::start_with_env(&env);
+        Workdir {
+            tf: Terraform::reattach(&provider),
+            _provider: provider,
+        }
     }
 
     /// A main.tf: the provider requirement, an empty provider block, then `body`.
