@@ -8,6 +8,8 @@
 #   terraform-provider-har_VERSION_SHA256SUMS        sha256 of the zips and the manifest
 #   mirror/registry.terraform.io/tfhar/har/          a provider network mirror (index.json,
 #                                                    VERSION.json with h1: and zh: hashes)
+# TFHAR_DIST_DIR replaces dist/ as the output root; TFHAR_PROVIDER_BINARY packages that binary
+# instead of building a release one (tests/package.rs uses both).
 # Sign SHA256SUMS with your release key (gpg --detach-sign) before publishing to a registry;
 # this script does not hold keys.
 set -euo pipefail
@@ -28,12 +30,16 @@ case "$(uname -m)" in
 esac
 platform="$(uname -s | tr '[:upper:]' '[:lower:]')_$arch"
 name="terraform-provider-har"
-out="$root/dist/$version"
+out="${TFHAR_DIST_DIR:-$root/dist}/$version"
 rm -rf "$out"
 mkdir -p "$out/stage" "$out/mirror/registry.terraform.io/tfhar/har"
 
-(cd "$root" && cargo build --release --quiet --bin "$name")
-install -m 0755 "$root/target/release/$name" "$out/stage/${name}_v$version"
+binary="${TFHAR_PROVIDER_BINARY:-}"
+if [ -z "$binary" ]; then
+  (cd "$root" && cargo build --release --quiet --bin "$name")
+  binary="$root/target/release/$name"
+fi
+install -m 0755 "$binary" "$out/stage/${name}_v$version"
 zipfile="${name}_${version}_${platform}.zip"
 (cd "$out/stage" && zip -q -X "$out/$zipfile" "${name}_v$version")
 rm -rf "$out/stage"

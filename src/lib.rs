@@ -8,6 +8,7 @@
 //! har-local, built on `rules` and the `api` wire models.
 
 pub mod api;
+pub mod docs;
 pub mod framework;
 pub mod local;
 pub mod plugin;

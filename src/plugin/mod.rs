@@ -137,6 +137,25 @@ fn run_plugin_env(provider: Arc<dyn Provider>, env: PluginEnv) -> Result<(), Str
             tokio::time::sleep(Duration::from_millis(1500)).await;
             std::process::exit(0);
         });
+        // A Terraform that dies without Close (a crash, kill -9) must not leave us running:
+        // the orphan would keep Terraform's inherited stdout/stderr open, so whatever ran
+        // terraform waits forever (seen with Terraform 1.0.3's crash on null nested
+        // attributes). Being re-parented means the parent is gone.
+        #[cfg(unix)]
+        {
+            let parent = std::os::unix::process::parent_id();
+            let orphaned = shutdown.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    if std::os::unix::process::parent_id() != parent {
+                        tracing::debug!("terraform went away without closing the plugin");
+                        orphaned.trigger();
+                        break;
+                    }
+                }
+            });
+        }
         serve_on(listener, provider, cert.map(|c| c.tls), shutdown)
             .await
             .map_err(|e| e.to_string())
