@@ -57,9 +57,8 @@ fn reattached_debug_provider_serves_several_runs() {
 }
 
 /// Terraform prunes a provider that no resource or data source uses, so it never
-/// validates or configures it: this needs a data source (`har_registries`, issue 3).
+/// validates or configures it: a data source makes it use this one.
 #[test]
-#[ignore = "needs the har_registries data source (resources issue): Terraform prunes unused providers"]
 fn plan_with_bad_endpoint_fails_naming_endpoint() {
     let tf = Terraform::new()
         .env("HARNESS_ACCOUNT_ID", "acc")
