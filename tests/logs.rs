@@ -147,6 +147,20 @@ fn trace_log_shows_every_api_call_and_no_secret() {
         );
     }
 
+    // The provider declares get_provider_schema_optional, so each terraform command fetches
+    // the schema once and its later provider processes reuse Terraform's cached copy.
+    let commands = log.matches("Terraform version:").count();
+    let fetched = log.matches("GRPCProvider.v6: GetProviderSchema").count();
+    assert!(
+        commands >= 2,
+        "expected apply and destroy in the log, saw {commands} command(s)"
+    );
+    assert_eq!(
+        fetched, commands,
+        "GetProviderSchema calls in {commands} terraform commands"
+    );
+    assert!(log.contains("GRPCProvider.v6: returning cached schema"));
+
     let calls = api_calls(&log);
     let count = |method: &str, status: u16, path_end: &str| {
         calls

@@ -244,7 +244,9 @@ async fn schema_lists_resources_and_nested_types_carry_no_type() {
         .find(|a| a.name == "secret")
         .expect("secret");
     assert!(secret.write_only);
-    assert!(r.server_capabilities.expect("caps").plan_destroy);
+    let caps = r.server_capabilities.expect("caps");
+    assert!(caps.plan_destroy);
+    assert!(caps.get_provider_schema_optional);
 }
 
 #[tokio::test]
