@@ -531,6 +531,9 @@ run_local_bench() {
 # ---------------------------------------------------------------------------------------------
 # Run.
 started_at="$(date -u '+%Y-%m-%d %H:%M UTC')"
+# Read before the runs: the tree may change while a long run goes on.
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then commit="$commit (with uncommitted changes)"; fi
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 t_start=$SECONDS
 sizes=("$n")
@@ -567,8 +570,6 @@ op_label() { case "$1" in apply) echo "apply (create $n)" ;; plan) echo "plan wi
 cpu_model="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 mem_total="$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 os_name="$(sed -n 's/^PRETTY_NAME="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' /etc/os-release 2>/dev/null || true)"
-commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then commit="$commit (with uncommitted changes)"; fi
 
 report="$work/report.md"
 have_obj() { [ "$attrs_floor" = 1 ]; }
