@@ -154,14 +154,14 @@ impl Service {
                 "invalid scope: {mode:?}; allowed: none, ancestors, descendants"
             )));
         }
-        let search = opt(&p.search_term).map(str::to_lowercase);
+        let search = opt(&p.search_term).map(str::to_string);
         let descending = opt(&p.sort_order).is_some_and(|o| o.eq_ignore_ascii_case("DESC"));
         let sort_field = opt(&p.sort_field).unwrap_or("createdAt").to_string();
 
         let account = scope.account.clone();
         let all = self
             .store
-            .read(move |c| store::list_account(c, &account))
+            .read(move |c| store::list_account(c, &account, search.as_deref()))
             .await?;
         let scope_path = scope.to_string();
         let prefix = format!("{scope_path}/");
@@ -176,11 +176,6 @@ impl Service {
                 package_types.is_empty() || package_types.contains(&r.package_type.as_str())
             })
             .filter(|r| rtype.is_none_or(|t| t == r.registry_type))
-            .filter(|r| {
-                search
-                    .as_deref()
-                    .is_none_or(|s| r.identifier.to_lowercase().contains(s))
-            })
             .collect();
         // Sorted by `sort_field` (else createdAt, like OSS `utils.go`), ties by identifier.
         items.sort_by(|a, b| {

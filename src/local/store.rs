@@ -530,15 +530,23 @@ pub fn get(conn: &Connection, reference: &RegistryRef) -> Result<StoredRegistry,
     }
 }
 
-/// Every registry of an account (without upstream lists): the list endpoint filters, sorts
-/// and pages in memory.
-pub fn list_account(conn: &Connection, account: &str) -> Result<Vec<StoredRegistry>, StoreError> {
+/// The registries of an account whose identifier contains `search` (ASCII case-insensitive;
+/// every one if `None`), without upstream lists: the list endpoint filters by scope and
+/// type, sorts and pages in memory. The search runs in SQL, on the (account, identifier)
+/// index, because the provider's plan-time "is this name taken?" check sends one for every
+/// resource it creates: only the matches are read and decoded, not the whole account.
+pub fn list_account(
+    conn: &Connection,
+    account: &str,
+    search: Option<&str>,
+) -> Result<Vec<StoredRegistry>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, uuid, scope, identifier, registry_type, package_type, description, labels, \
          allowed_pattern, blocked_pattern, is_public, cleanup_policy, upstream_config, created_at, modified_at \
-         FROM registries WHERE account = ?1 ORDER BY id",
+         FROM registries WHERE account = ?1 AND (?2 IS NULL OR instr(lower(identifier), lower(?2)) > 0) \
+         ORDER BY id",
     )?;
-    let mut rows = stmt.query([account])?;
+    let mut rows = stmt.query(params![account, search])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         out.push(row_to_registry(r)?);
