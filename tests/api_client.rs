@@ -17,7 +17,7 @@ use terraform_provider_har::api::model::{
 use terraform_provider_har::api::refs::{RegistryRef, Scope};
 use terraform_provider_har::api::retry::Clock;
 use terraform_provider_har::api::{
-    Client, Config, Deleted, Error, ListQuery, ListScope, RetryPolicy,
+    Client, Config, Deleted, Error, ListQuery, ListScope, RetryPolicy, StopSignal,
 };
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -523,6 +523,83 @@ async fn the_time_budget_stops_retries_before_the_attempt_limit() {
     }
     assert_eq!(err.message(), Some("bad gateway"));
     assert_eq!(clock.sleeps(), [Duration::from_secs(10); 2]);
+    fake.check_common();
+}
+
+// ---------------------------------------------------------------- stop
+
+/// Time whose waits never end: only a stop can end a retry wait.
+#[derive(Debug)]
+struct StuckClock;
+
+impl Clock for StuckClock {
+    fn now(&self) -> Instant {
+        Instant::now()
+    }
+    fn sleep(&self, _: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(std::future::pending())
+    }
+}
+
+#[tokio::test]
+async fn a_stop_ends_the_retry_wait_and_says_why() {
+    let fake = Fake::start(vec![error(503, "backend down"); 5]).await;
+    let mut c = config(&fake, &Arc::new(FakeClock::default()));
+    c.clock = Arc::new(StuckClock);
+    let stop = StopSignal::new();
+    c.stop = stop.clone();
+    let client = Client::new(c).unwrap();
+    let call = tokio::spawn(async move {
+        client
+            .create_registry(&virtual_request("docker", "acct"))
+            .await
+    });
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while fake.seen().is_empty() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("the first attempt reached the fake server");
+    stop.raise();
+    let err = tokio::time::timeout(Duration::from_secs(10), call)
+        .await
+        .expect("the stop ended the retry wait")
+        .unwrap()
+        .unwrap_err();
+    match &err {
+        Error::Stopped {
+            attempts,
+            outcome_unknown,
+            ..
+        } => {
+            assert_eq!(*attempts, 1);
+            assert!(*outcome_unknown, "a 503 may come after the write");
+        }
+        other => panic!("expected Stopped, got {other:?}"),
+    }
+    assert!(err.outcome_unknown());
+    assert_eq!(err.message(), Some("backend down"));
+    let text = err.to_string();
+    assert!(text.contains("POST /registry"), "{text}");
+    assert!(
+        text.contains("Terraform asked the provider to stop"),
+        "{text}"
+    );
+    assert!(text.contains("may or may not"), "{text}");
+    assert_eq!(fake.seen().len(), 1, "an attempt was sent after the stop");
+}
+
+#[tokio::test]
+async fn after_a_stop_a_first_attempt_still_runs() {
+    // Stop ends waits, not work: the read-back after an interrupted create must still go out.
+    let fake = Fake::start(vec![ok_registry("docker")]).await;
+    let mut c = config(&fake, &Arc::new(FakeClock::default()));
+    c.stop = StopSignal::new();
+    c.stop.raise();
+    let client = Client::new(c).unwrap();
+    let reg = client.get_registry(&reg_ref("acct/docker")).await.unwrap();
+    assert_eq!(reg.map(|r| r.identifier).as_deref(), Some("docker"));
     fake.check_common();
 }
 

@@ -19,6 +19,7 @@ use crate::api::model::{
 };
 use crate::api::refs::{RegistryRef, Scope};
 use crate::api::retry::{self, Clock, RetryPolicy, SystemClock};
+use crate::api::stop::StopSignal;
 
 /// Sent on every request, so the service's logs can tell this provider apart.
 pub const USER_AGENT: &str = concat!("terraform-provider-har/", env!("CARGO_PKG_VERSION"));
@@ -43,6 +44,8 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// Time and sleeping for the retry loop; tests replace it to skip real waits.
     pub clock: Arc<dyn Clock>,
+    /// Raised on Terraform's StopProvider: no further retry waits (see `stop.rs`).
+    pub stop: StopSignal,
 }
 
 impl Config {
@@ -59,6 +62,7 @@ impl Config {
             request_timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             clock: Arc::new(SystemClock),
+            stop: StopSignal::new(),
         }
     }
 }
@@ -209,6 +213,7 @@ struct Inner {
     request_timeout: Duration,
     retry: RetryPolicy,
     clock: Arc<dyn Clock>,
+    stop: StopSignal,
 }
 
 /// A 2xx answer, body read in full.
@@ -299,6 +304,7 @@ impl Client {
                 request_timeout: config.request_timeout,
                 retry: config.retry,
                 clock: config.clock,
+                stop: config.stop,
             }),
         })
     }
@@ -555,7 +561,20 @@ impl Client {
             {
                 Some(delay) => {
                     tracing::debug!(%method, %path, attempt, delay_ms = delay.as_millis() as u64, "retrying HAR API call");
-                    inner.clock.sleep(delay).await;
+                    let stopped = tokio::select! {
+                        _ = inner.clock.sleep(delay) => false,
+                        _ = inner.stop.raised() => true,
+                    };
+                    if stopped {
+                        tracing::info!(%method, %path, attempt, "not retrying: Terraform asked the provider to stop");
+                        let error = Error::Stopped {
+                            operation: format!("{method} {path}"),
+                            attempts: attempt,
+                            outcome_unknown: trace.outcome_unknown,
+                            last: Box::new(failure.error),
+                        };
+                        return (Err(error), trace);
+                    }
                     attempt += 1;
                 }
                 None => {

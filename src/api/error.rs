@@ -63,6 +63,17 @@ pub enum Error {
         last: Box<Error>,
     },
 
+    /// A retry was due, but Terraform had asked the provider to stop (StopProvider, sent on
+    /// Ctrl-C): the call ends with the last attempt's error instead of waiting for another.
+    /// `outcome_unknown` as for [`Error::BudgetSpent`].
+    #[error("{}", stopped_text(.operation, *.attempts, *.outcome_unknown, .last))]
+    Stopped {
+        operation: String,
+        attempts: u32,
+        outcome_unknown: bool,
+        last: Box<Error>,
+    },
+
     /// The client's configuration or an argument is unusable (bad endpoint URL, TLS set-up,
     /// a `parentRef` that is no scope). Nothing was sent.
     #[error("invalid HAR client input: {0}")]
@@ -81,6 +92,22 @@ fn budget_spent_text(
         "{operation} gave up after {attempts} attempt{plural} in {:.1}s; last error: {last}",
         elapsed.as_secs_f64()
     );
+    push_outcome(&mut s, operation, outcome_unknown);
+    s
+}
+
+fn stopped_text(operation: &str, attempts: u32, outcome_unknown: bool, last: &Error) -> String {
+    let plural = if attempts == 1 { "" } else { "s" };
+    let mut s = format!(
+        "{operation} was not retried after {attempts} attempt{plural}, because Terraform asked \
+         the provider to stop (interrupt); last error: {last}"
+    );
+    push_outcome(&mut s, operation, outcome_unknown);
+    s
+}
+
+/// What a failed write did to the registry, as far as the attempts tell.
+fn push_outcome(s: &mut String, operation: &str, outcome_unknown: bool) {
     if outcome_unknown {
         s.push_str(
             ". At least one attempt may have reached the server, so the change may or may not \
@@ -91,7 +118,6 @@ fn budget_spent_text(
         // the diagnostic can say the object is as it was.
         s.push_str(". No attempt took effect: the registry is unchanged");
     }
-    s
 }
 
 impl Error {
@@ -104,7 +130,7 @@ impl Error {
             | Error::Throttled { message }
             | Error::Server { message, .. }
             | Error::Transport { message, .. } => Some(message),
-            Error::BudgetSpent { last, .. } => last.message(),
+            Error::BudgetSpent { last, .. } | Error::Stopped { last, .. } => last.message(),
             Error::Timeout { .. } | Error::Decode { .. } | Error::Invalid(_) => None,
         }
     }
@@ -118,7 +144,7 @@ impl Error {
             | Error::Server { status, .. }
             | Error::Decode { status, .. } => Some(*status),
             Error::Throttled { .. } => Some(429),
-            Error::BudgetSpent { last, .. } => last.status(),
+            Error::BudgetSpent { last, .. } | Error::Stopped { last, .. } => last.status(),
             Error::Transport { .. } | Error::Timeout { .. } | Error::Invalid(_) => None,
         }
     }
@@ -131,6 +157,9 @@ impl Error {
     pub fn outcome_unknown(&self) -> bool {
         match self {
             Error::BudgetSpent {
+                outcome_unknown, ..
+            }
+            | Error::Stopped {
                 outcome_unknown, ..
             } => *outcome_unknown,
             other => crate::api::retry::outcome_unknown(other),

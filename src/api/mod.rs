@@ -5,7 +5,9 @@ pub mod error;
 pub mod model;
 pub mod refs;
 pub mod retry;
+pub mod stop;
 
 pub use client::{Client, Config, Deleted, ListQuery, ListScope, USER_AGENT};
 pub use error::Error;
 pub use retry::RetryPolicy;
+pub use stop::StopSignal;

@@ -24,6 +24,9 @@ pub trait Provider: Send + Sync + 'static {
     async fn configure(&self, req: &ConfigureRequest<'_>, diags: &mut Diagnostics);
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>>;
+    /// Terraform's StopProvider (sent on Ctrl-C), called while other calls may still run:
+    /// end long waits early. The calls in flight must still answer.
+    fn stop(&self) {}
 }
 
 /// What ConfigureProvider produced, shared with the resources. It is replaced on every

@@ -786,8 +786,8 @@ impl pb::provider_server::Provider for GrpcProvider {
         &self,
         _request: Request<pb::stop_provider::Request>,
     ) -> Result<Response<pb::stop_provider::Response>, Status> {
-        // Every operation is a short API call; there is nothing long-running to cancel.
         tracing::debug!("StopProvider received");
+        self.inner.provider.stop();
         reply!(pb::stop_provider::Response::default())
     }
 }

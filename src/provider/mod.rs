@@ -11,10 +11,11 @@ pub mod resource;
 pub mod upstream_proxy;
 pub mod validate;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
 
+use crate::api::StopSignal;
 use crate::framework::{
     ConfigureRequest, DataSource, Diagnostics, Provider, ProviderData, Resource, Schema, Value,
 };
@@ -26,6 +27,34 @@ pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/tfhar/har";
 #[derive(Clone, Default)]
 pub struct HarProvider {
     config: ProviderData<ProviderConfig>,
+    stop: StopHandle,
+}
+
+/// The stop signal of the current configuration: ConfigureProvider starts a fresh one (in
+/// debug/reattach mode one process serves run after run), StopProvider raises it, and the
+/// API client built for that configuration watches it.
+#[derive(Clone, Default)]
+pub struct StopHandle(Arc<Mutex<StopSignal>>);
+
+impl StopHandle {
+    fn lock(&self) -> MutexGuard<'_, StopSignal> {
+        match self.0.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        }
+    }
+
+    fn renew(&self) {
+        *self.lock() = StopSignal::new();
+    }
+
+    fn raise(&self) {
+        self.lock().raise();
+    }
+
+    pub fn current(&self) -> StopSignal {
+        self.lock().clone()
+    }
 }
 
 impl HarProvider {
@@ -58,16 +87,21 @@ impl Provider for HarProvider {
         if let Some(c) = &resolved {
             tracing::debug!(endpoint = %c.endpoint, account = %c.account_id, "provider configured");
         }
+        self.stop.renew();
         self.config.set(resolved);
     }
 
+    fn stop(&self) {
+        self.stop.raise();
+    }
+
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        let shared = resource::Shared::new(self.config_handle());
+        let shared = resource::Shared::new(self.config_handle(), self.stop.clone());
         vec![registry::new(shared.clone()), upstream_proxy::new(shared)]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        let shared = resource::Shared::new(self.config_handle());
+        let shared = resource::Shared::new(self.config_handle(), self.stop.clone());
         vec![
             data_sources::registry(shared.clone()),
             data_sources::upstream_proxy(shared.clone()),

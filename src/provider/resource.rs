@@ -20,7 +20,7 @@ use crate::protocol::value::{AttributePath, PathStep, Value};
 use crate::provider::config::ProviderConfig;
 use crate::provider::diag::{Finding, Severity};
 use crate::provider::model::{self, Defaults, Known, string, strings};
-use crate::provider::{online, validate};
+use crate::provider::{StopHandle, online, validate};
 
 /// What the resources work with once the provider is configured: one pooled API client and
 /// the provider's account and default scope.
@@ -53,14 +53,18 @@ static CONTEXTS: Mutex<ContextCache> = Mutex::new(Vec::new());
 #[derive(Clone)]
 pub struct Shared {
     config: ProviderData<ProviderConfig>,
+    stop: StopHandle,
 }
 
 impl Shared {
-    pub fn new(config: ProviderData<ProviderConfig>) -> Self {
-        Shared { config }
+    pub fn new(config: ProviderData<ProviderConfig>, stop: StopHandle) -> Self {
+        Shared { config, stop }
     }
 
-    fn context(config: &Arc<ProviderConfig>) -> Result<Arc<HarContext>, crate::api::Error> {
+    fn context(
+        config: &Arc<ProviderConfig>,
+        stop: &StopHandle,
+    ) -> Result<Arc<HarContext>, crate::api::Error> {
         let mut cache = match CONTEXTS.lock() {
             Ok(g) => g,
             Err(p) => p.into_inner(),
@@ -73,14 +77,14 @@ impl Shared {
             return Ok(Arc::clone(ctx));
         }
         // HAR_CLIENT_* tune timeouts and retries (CI, fault tests); see api::client.
-        let client = Client::new(
-            ApiConfig::new(
-                config.endpoint.clone(),
-                config.api_key.clone(),
-                config.account_id.clone(),
-            )
-            .with_overrides(|k| std::env::var(k).ok())?,
-        )?;
+        let mut api_config = ApiConfig::new(
+            config.endpoint.clone(),
+            config.api_key.clone(),
+            config.account_id.clone(),
+        )
+        .with_overrides(|k| std::env::var(k).ok())?;
+        api_config.stop = stop.current();
+        let client = Client::new(api_config)?;
         let ctx = Arc::new(HarContext {
             client,
             defaults: Defaults {
@@ -96,13 +100,13 @@ impl Shared {
 
     /// The context, or `None` while the provider is not configured (e.g. at validate time).
     pub fn get(&self) -> Option<Arc<HarContext>> {
-        Self::context(&self.config.get()?).ok()
+        Self::context(&self.config.get()?, &self.stop).ok()
     }
 
     /// The context, or an error diagnostic saying why there is none.
     pub fn require(&self, diags: &mut Diagnostics) -> Option<Arc<HarContext>> {
         let config = self.config.require(diags)?;
-        match Self::context(&config) {
+        match Self::context(&config, &self.stop) {
             Ok(c) => Some(c),
             Err(e) => {
                 diags.error("Cannot build the HAR API client", e.to_string());
@@ -299,7 +303,8 @@ fn upstreams(reg: &Registry) -> Vec<String> {
 }
 
 impl HarResource {
-    /// A create whose retries ran out after an attempt that may have reached the server:
+    /// A create whose retries ran out (or were cut short by a stop) after an attempt that
+    /// may have reached the server:
     /// read the registry back, so the object is either returned (Terraform records it, and
     /// nothing is left that the next plan would call "taken") or the diagnostic says what
     /// state it is in. `Err` is the sentence to add to the diagnostic.
@@ -310,13 +315,14 @@ impl HarResource {
         sent: &RegistryRequest,
         err: &crate::api::Error,
     ) -> Result<Registry, String> {
-        let crate::api::Error::BudgetSpent {
-            outcome_unknown: true,
-            ..
-        } = err
-        else {
+        // Retries ran out or were cut short by a stop; either way an attempt may have acted.
+        let ended = matches!(
+            err,
+            crate::api::Error::BudgetSpent { .. } | crate::api::Error::Stopped { .. }
+        );
+        if !(ended && err.outcome_unknown()) {
             return Err(String::new());
-        };
+        }
         let r = RegistryRef::new(scope.clone(), sent.identifier.clone());
         let wanted_type = sent.config.as_ref().map(|c| c.type_name());
         match client.get_registry(&r).await {

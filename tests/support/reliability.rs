@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
 
@@ -19,6 +19,9 @@ pub const BYPASS: (&str, &str) = ("x-har-local-faults", "off");
 /// Client timeouts for fault runs: a delay fault (`DELAY_MS`) outlasts the request timeout.
 pub const REQUEST_TIMEOUT_S: &str = "2";
 pub const DELAY_MS: u64 = 2500;
+/// How long an interrupted terraform may take to exit before a test calls it hung: far more
+/// than a stop needs, far less than the retry budgets the tests set.
+pub const EXIT_AFTER_INTERRUPT: Duration = Duration::from_secs(150);
 
 /// har-local counting requests, failing `rate` of them with `seed`.
 pub fn server(rate: f64, seed: u64) -> HarLocal {
@@ -147,6 +150,18 @@ impl Work {
     /// `terraform apply` in its own process group, interrupted like Ctrl-C in a terminal
     /// (SIGINT to the whole group, provider included) after `after`.
     pub fn apply_interrupted(&self, parallelism: u32, after: Duration) -> TfOutput {
+        let start = Instant::now();
+        self.apply_interrupted_when(parallelism, || start.elapsed() >= after)
+    }
+
+    /// The same, interrupted as soon as `ready()` says so (asked every 20 ms, for at most
+    /// a minute). Terraform must exit within [`EXIT_AFTER_INTERRUPT`] of the signal, or the
+    /// test fails: an interrupted apply that hangs is the bug these tests look for.
+    pub fn apply_interrupted_when(
+        &self,
+        parallelism: u32,
+        mut ready: impl FnMut() -> bool,
+    ) -> TfOutput {
         use std::os::unix::process::CommandExt;
         let args = [
             "apply".to_string(),
@@ -155,6 +170,10 @@ impl Work {
             "-auto-approve".into(),
             format!("-parallelism={parallelism}"),
         ];
+        // Files, not pipes: the output is read once terraform has exited.
+        let stdout = self.tf.path().join("interrupted.stdout");
+        let stderr = self.tf.path().join("interrupted.stderr");
+        let file = |p: &Path| std::fs::File::create(p).expect("create an output file");
         let mut cmd = Command::new("terraform");
         cmd.args(&args)
             .current_dir(self.tf.work_dir())
@@ -165,21 +184,41 @@ impl Work {
             .env_remove("TF_REATTACH_PROVIDERS")
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+            .stdout(file(&stdout))
+            .stderr(file(&stderr))
             .process_group(0);
-        let child = cmd.spawn().expect("start terraform");
-        let pgid = child.id();
-        std::thread::sleep(after);
-        let _ = Command::new("kill")
-            .args(["-INT", "--", &format!("-{pgid}")])
-            .status();
-        let out = child.wait_with_output().expect("wait for terraform");
+        let mut child = cmd.spawn().expect("start terraform");
+        let group = format!("-{}", child.id());
+        let signal = |sig: &str| {
+            let _ = Command::new("kill").args([sig, "--", &group]).status();
+        };
+        let give_up = Instant::now() + Duration::from_secs(60);
+        while !ready() && Instant::now() < give_up {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        signal("-INT");
+        let limit = Instant::now() + EXIT_AFTER_INTERRUPT;
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait for terraform") {
+                break status;
+            }
+            if Instant::now() > limit {
+                signal("-KILL");
+                let _ = child.wait();
+                panic!(
+                    "terraform had not exited {}s after SIGINT; its output:\n{}\n{}",
+                    EXIT_AFTER_INTERRUPT.as_secs(),
+                    std::fs::read_to_string(&stdout).unwrap_or_default(),
+                    std::fs::read_to_string(&stderr).unwrap_or_default()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
         TfOutput {
             args: args.to_vec(),
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            code: status.code().unwrap_or(-1),
+            stdout: std::fs::read_to_string(&stdout).unwrap_or_default(),
+            stderr: std::fs::read_to_string(&stderr).unwrap_or_default(),
         }
     }
 }
