@@ -448,7 +448,14 @@ impl Resource for HarResource {
         let Some(planned_ref) = model::ref_of(&resp.planned, &ctx.defaults.account_id) else {
             return;
         };
+        // Only a proxy that will differ from what the server has (new, or another package
+        // type or place) needs remembering: for the others the server's answer is the same,
+        // and a no-change plan of N proxies keeps no map of N entries.
+        let as_is = exists
+            && model::ref_of(prior, &ctx.defaults.account_id).as_ref() == Some(&planned_ref)
+            && string(prior, "package_type") == string(&resp.planned, "package_type");
         if self.kind == Kind::Proxy
+            && !as_is
             && let Known::Value(pt) = string(&resp.planned, "package_type")
         {
             ctx.planned_proxies().insert(
@@ -511,7 +518,14 @@ impl Resource for HarResource {
             if new.is_empty() {
                 return Vec::new();
             }
-            let planned = ctx.planned_proxies().clone();
+            // Only the names this registry lists: cloning the whole map for every registry
+            // made planning N registries O(N²).
+            let planned: HashMap<String, online::Found> = {
+                let all = ctx.planned_proxies();
+                new.iter()
+                    .filter_map(|(_, n)| all.get(n).map(|f| (n.clone(), f.clone())))
+                    .collect()
+            };
             online::check_proxies(&ctx.client, &planned_ref.scope, pt, &new, &planned).await
         };
         let (mut online, links) = futures_util::future::join(taken, links).await;
