@@ -2,26 +2,29 @@
 # The provider benchmark (issue 7). In one run, side by side on this machine:
 #   1. terraform apply and plan (with refresh) of N resources through this provider
 #      against a release har-local (N/2 har_upstream_proxy + N/2 har_registry, each registry
-#      linking one proxy), and of N built-in terraform_data resources carrying about the same
-#      payload with the same dependency shape (the floor: no plugin, no API); ratios to the floor;
+#      linking one proxy), and of N built-in terraform_data resources carrying the payload our
+#      resources keep in state, with the same dependency shape (the floors: no plugin, no API;
+#      one with the same state size, one with the same attributes, see "Configurations");
+#      ratios to the floors; with --profile, where Terraform's extra time goes (perf);
 #   2. the provider's peak resident memory (VmHWM) and CPU time during those runs;
 #   3. process start to handshake line with AutoMTLS (median, p90), by scripts/bench-handshake.sh;
 #   4. har-local throughput and latency (the har-local helper's `cargo bench --bench
 #      har_local_load`, when the branch has it);
-#   5. with --scale, per-resource times for N = 100, 1000, 5000.
+#   5. with --scale, per-resource times for N = 100, 1000, 5000 (the 5000 round alone takes
+#      about 70 min here: Terraform's own cost per resource grows with N).
 # The results go to stdout and to the "Provider benchmark (scripts/bench.sh)" section of
 # docs/performance.md, with the machine, the terraform version and the command.
 #
 # The provider is installed from a filesystem mirror with `terraform init` and started by
 # terraform through the real go-plugin handshake with AutoMTLS (no debug/reattach mode), so
-# it measures what users get. Runs are interleaved (floor, provider, floor, provider...) and
+# it measures what users get. Runs are interleaved (the order rotating each round) and
 # reported as medians: the machine is noisy, so compare ratios measured in the same run.
 # Nothing reaches the network: terraform_data is built in, the provider comes from the
 # mirror, and har-local listens on loopback.
 #
 # Usage: scripts/bench.sh [-n N] [-r R] [-w W] [-p P] [--scale] [--sizes "100 1000 5000"]
 #                         [--handshake-runs K] [--no-build] [--no-write] [--no-local-bench]
-#                         [--no-handshake] [--no-attrs-floor] [--attrs-floor-max N]
+#                         [--no-handshake] [--no-attrs-floor] [--attrs-floor-max N] [--profile]
 #                         [--keep]
 set -euo pipefail
 
@@ -43,6 +46,8 @@ Usage: scripts/bench.sh [options]
   --no-attrs-floor    skip the second floor (same attributes, twice the state); see below
   --attrs-floor-max N run the second floor only for sizes up to N (default 1000: at 5000 its
                       twice-as-large state would add about 40 min to a run)
+  --profile           after the rounds of size N, profile one floor and one provider plan
+                      with perf and report where Terraform's extra time goes (needs perf)
   --keep              keep the temporary directory (configs, logs, raw results)
   -h, --help          this text
 EOF
@@ -70,6 +75,7 @@ write=1
 local_bench=1
 handshake=1
 attrs_floor=1
+profile=0
 keep=0
 command_line="scripts/bench.sh"
 for arg in "$@"; do
@@ -90,6 +96,7 @@ while [ $# -gt 0 ]; do
     --no-local-bench) local_bench=0; shift ;;
     --no-handshake) handshake=0; shift ;;
     --no-attrs-floor) attrs_floor=0; shift ;;
+    --profile) profile=1; shift ;;
     --attrs-floor-max) attrs_floor_max="${2:?--attrs-floor-max needs a number}"; shift 2 ;;
     --keep) keep=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -157,7 +164,9 @@ version="$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1)"
 [ -n "$version" ] || die "cannot read the package version from Cargo.toml"
 
 # ---------------------------------------------------------------------------------------------
-# Binaries.
+# Binaries. The commit is read before they are built: the tree may change during a long run.
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then commit="$commit (with uncommitted changes)"; fi
 if [ "$build" = 1 ]; then
   note "cargo build --release --bins"
   timeout 3600 cargo build --release --bins >&2
@@ -353,7 +362,9 @@ har_local_ticks() { # utime+stime of har-local so far, in clock ticks (0 if not 
 runs="$work/runs.tsv"
 : >"$runs"
 
-op_timeout() { echo $(( 300 + $1 / 2 )); } # seconds per terraform command, by size
+# Seconds per terraform command, by size: at N = 5000 Terraform alone spends about 10 min
+# planning (it renders its graph to a string after every build step, logged or not).
+op_timeout() { echo $(( 600 + $1 )); }
 
 children_cpu() { # "user sys" (seconds) of this shell's reaped children so far
   # `times` must run in this shell, not in a command substitution's subshell.
@@ -417,6 +428,47 @@ fail() { failures+=("$*"); note "FAILED: $*"; }
 
 last_log() { tail -n 15 "$work/log/$1.log" 2>/dev/null | sed 's/^/    /' >&2 || true; }
 
+# ---------------------------------------------------------------------------------------------
+# --profile: one more plan of each kind of size N under `perf record`, after its rounds, with
+# Terraform's functions named by scripts/bench/gosym.py (its release binaries are stripped).
+# Reported: the share of samples per process, and the functions with the most extra samples in
+# terraform for the provider's plan compared with the floor's (same bytes).
+profile_out=""
+profile_note=""
+profile_plans() { # size
+  local size="$1" kind tf_bin
+  if ! command -v perf >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1; then
+    profile_note="not profiled: --profile needs perf and python3 on PATH"
+    return 0
+  fi
+  tf_bin="$(command -v terraform)"
+  for kind in floor har; do
+    note "size $size: profiling a $kind plan (perf record)"
+    if ! perf record -F 999 -g -o "$work/perf-$kind.data" -- \
+        terraform -chdir="$work/$kind-$size" plan -input=false -no-color -parallelism="$parallelism" \
+        >"$work/log/$kind-$size-profile.log" 2>&1; then
+      profile_note="perf record failed: $(tail -n 2 "$work/log/$kind-$size-profile.log" | tr '\n' ' ')"
+      return 0
+    fi
+    if ! perf report -i "$work/perf-$kind.data" --sort comm --stdio -g none 2>/dev/null \
+        | awk '/^ *[0-9.]+%/ { print }' >"$work/prof-$kind-comm.txt" \
+      || ! perf script -i "$work/perf-$kind.data" -F comm,ip,dso 2>/dev/null \
+        | python3 "$root/scripts/bench/gosym.py" "$tf_bin" terraform >"$work/prof-$kind.txt"; then
+      profile_note="reading the $kind profile failed (perf report, perf script or gosym.py)"
+      return 0
+    fi
+  done
+  profile_out="$(
+    echo "samples by process, provider plan (tokio-rt-worker is the provider):"
+    sed 's/^/  /' "$work/prof-har-comm.txt"
+    echo "samples by process, floor plan:"
+    sed 's/^/  /' "$work/prof-floor-comm.txt"
+    echo
+    echo "terraform's functions, inclusive samples, provider plan (A) against floor plan (B):"
+    python3 "$root/scripts/bench/gosym.py" --diff "$work/prof-har.txt" "$work/prof-floor.txt" 40
+  )" || profile_note="gosym.py --diff failed"
+}
+
 run_size() { # n
   local size="$1" r rc kind k dir size_r="${size_rounds[$1]:-$rounds}" obj=0
   [ "$attrs_floor" = 1 ] && [ "$1" -le "$attrs_floor_max" ] && obj=1
@@ -459,6 +511,7 @@ run_size() { # n
       state_bytes[$kind-$size]="$(wc -c <"$dir/terraform.tfstate")"
     done
   done
+  if [ "$profile" = 1 ] && [ "$size" = "$n" ]; then profile_plans "$size"; fi
 }
 
 # median of column COL over counted rounds (round >= 1) of size/kind/op; empty if none.
@@ -531,9 +584,6 @@ run_local_bench() {
 # ---------------------------------------------------------------------------------------------
 # Run.
 started_at="$(date -u '+%Y-%m-%d %H:%M UTC')"
-# Read before the runs: the tree may change while a long run goes on.
-commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then commit="$commit (with uncommitted changes)"; fi
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 t_start=$SECONDS
 sizes=("$n")
@@ -663,6 +713,21 @@ kind_cell() { # size kind op -> "median s (min–max)"
   fi
   echo "Time per size: $(for s in "${sizes[@]}"; do printf '%s: %s s; ' "$s" "${size_seconds[$s]}"; done | sed 's/; $//') (all rounds, including warm-up)."
   echo
+  if [ "$profile" = 1 ]; then
+    echo "### Where the time goes (--profile)"
+    echo
+    if [ -n "$profile_out" ]; then
+      echo "\`perf record -F 999 -g\` of one more plan of each, $n resources; Terraform's functions named by"
+      echo "\`scripts/bench/gosym.py\` from the binary's .gopclntab."
+      echo
+      echo '```'
+      printf '%s\n' "$profile_out"
+      echo '```'
+    else
+      echo "${profile_note:-not profiled}"
+    fi
+    echo
+  fi
   echo "### har-local throughput and latency"
   echo
   if [ -n "$local_bench_out" ]; then

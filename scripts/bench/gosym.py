@@ -9,8 +9,8 @@ layout of Go 1.20 and later) and charges each sample to functions, for one comma
     perf script -i har.data -F comm,ip,dso | scripts/bench/gosym.py /path/to/terraform terraform
 
 prints the samples, the functions with the most samples in their own code (self) and on the
-stack (inclusive). With two outputs of the same sampling rate, `--diff A.txt B.txt` lists the
-functions by how many more samples A has than B: where the extra time of A goes.
+stack (inclusive). With two outputs of the same sampling rate, `--diff A.txt B.txt [TOP]` lists
+the TOP (default 40) functions by how many more samples A has than B: where A's extra time goes.
 """
 
 import bisect
@@ -126,8 +126,8 @@ def diff(a_path, b_path, top=40):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "--diff":
-        diff(sys.argv[2], sys.argv[3])
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "--diff":
+        diff(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) == 5 else 40)
     elif len(sys.argv) == 3:
         show(*profile(sys.argv[1], sys.argv[2], sys.stdin))
     else:
