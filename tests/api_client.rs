@@ -603,6 +603,35 @@ async fn after_a_stop_a_first_attempt_still_runs() {
     fake.check_common();
 }
 
+#[tokio::test]
+async fn a_client_ignoring_the_stop_still_retries_its_read_back() {
+    // After an interrupted create the read-back decides what goes to state: a stop must not
+    // end it at its first failed attempt.
+    let fake = Fake::start(vec![error(503, "busy"), ok_registry("docker")]).await;
+    let mut c = config(&fake, &Arc::new(FakeClock::default()));
+    c.stop = StopSignal::new();
+    c.stop.raise();
+    let stopped = Client::new(c).unwrap();
+    let reg = stopped
+        .ignoring_stop()
+        .get_registry(&reg_ref("acct/docker"))
+        .await
+        .unwrap();
+    assert_eq!(reg.map(|r| r.identifier).as_deref(), Some("docker"));
+    assert_eq!(fake.seen().len(), 2);
+    // The stopped client itself gives up after the first attempt.
+    let fake = Fake::start(vec![error(503, "busy"), ok_registry("docker")]).await;
+    let mut c = config(&fake, &Arc::new(FakeClock::default()));
+    c.stop = StopSignal::new();
+    c.stop.raise();
+    let err = Client::new(c)
+        .unwrap()
+        .get_registry(&reg_ref("acct/docker"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Stopped { attempts: 1, .. }), "{err:?}");
+}
+
 // ---------------------------------------------------------------- create
 
 const ALREADY: &str = "registry 'docker' is already defined under 'acct/org'. Please choose a \

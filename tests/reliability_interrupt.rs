@@ -50,8 +50,11 @@ fn run(i: u64, delay: Duration) -> String {
 
 #[test]
 fn interrupted_applies_leave_state_honest_and_converge() {
-    // Printed, so a failing point can be replayed.
-    let seed: u64 = rand::random::<u16>().into();
+    // Printed, so a failing point can be replayed: HAR_INTERRUPT_SEED=<seed>.
+    let seed: u64 = std::env::var("HAR_INTERRUPT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| rand::random::<u16>().into());
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let delays: Vec<Duration> = (0..RUNS)
         .map(|_| Duration::from_millis(rng.random_range(3000..12000)))

@@ -206,6 +206,7 @@ impl fmt::Debug for Client {
     }
 }
 
+#[derive(Clone)]
 struct Inner {
     http: reqwest::Client,
     base: Url,
@@ -272,6 +273,18 @@ fn is_loopback(url: &Url) -> bool {
 }
 
 impl Client {
+    /// The same client (and connection pool) with retries a stop does not cut short: for
+    /// reading back what an interrupted write did, so that a registry it created is found
+    /// and recorded rather than left on the server unknown to the state.
+    pub fn ignoring_stop(&self) -> Client {
+        Client {
+            inner: Arc::new(Inner {
+                stop: StopSignal::new(),
+                ..(*self.inner).clone()
+            }),
+        }
+    }
+
     pub fn new(config: Config) -> Result<Client, Error> {
         install_crypto_provider();
         let base = base_url(&config.endpoint)?;
@@ -345,7 +358,7 @@ impl Client {
             Ok(reply) => decode(reply),
             Err(err) if trace.outcome_unknown && is_already_defined(&err) => {
                 let reg_ref = RegistryRef::new(scope, body.identifier.clone());
-                match self.get_registry(&reg_ref).await {
+                match self.ignoring_stop().get_registry(&reg_ref).await {
                     Ok(Some(existing)) if created_from(&existing, &body) => {
                         tracing::info!(
                             registry = %reg_ref,
@@ -562,8 +575,10 @@ impl Client {
                 Some(delay) => {
                     tracing::debug!(%method, %path, attempt, delay_ms = delay.as_millis() as u64, "retrying HAR API call");
                     let stopped = tokio::select! {
-                        _ = inner.clock.sleep(delay) => false,
+                        // A stop already raised wins over a wait that is already over.
+                        biased;
                         _ = inner.stop.raised() => true,
+                        _ = inner.clock.sleep(delay) => false,
                     };
                     if stopped {
                         tracing::info!(%method, %path, attempt, "not retrying: Terraform asked the provider to stop");

@@ -325,7 +325,8 @@ impl HarResource {
         }
         let r = RegistryRef::new(scope.clone(), sent.identifier.clone());
         let wanted_type = sent.config.as_ref().map(|c| c.type_name());
-        match client.get_registry(&r).await {
+        // Not cut short by a stop: this read decides whether what was created is recorded.
+        match client.ignoring_stop().get_registry(&r).await {
             Ok(Some(reg))
                 if reg.package_type.eq_ignore_ascii_case(&sent.package_type)
                     && Some(reg.config.type_name()) == wanted_type =>
