@@ -11,7 +11,7 @@ pub mod resource;
 pub mod upstream_proxy;
 pub mod validate;
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use async_trait::async_trait;
 
@@ -37,24 +37,23 @@ pub struct HarProvider {
 pub struct StopHandle(Arc<Mutex<StopSignal>>);
 
 impl StopHandle {
-    fn lock(&self) -> MutexGuard<'_, StopSignal> {
-        match self.0.lock() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        }
-    }
-
     fn renew(&self) {
-        *self.lock() = StopSignal::new();
+        *locked(&self.0) = StopSignal::new();
     }
 
     fn raise(&self) {
-        self.lock().raise();
+        locked(&self.0).raise();
     }
 
     pub fn current(&self) -> StopSignal {
-        self.lock().clone()
+        locked(&self.0).clone()
     }
+}
+
+/// The provider's shared state under its lock. A panic in another call (which Terraform
+/// reports on its own) leaves data that is still whole, so a poisoned lock is used anyway.
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl HarProvider {

@@ -20,7 +20,7 @@ use crate::protocol::value::{AttributePath, PathStep, Value};
 use crate::provider::config::ProviderConfig;
 use crate::provider::diag::{Finding, Severity};
 use crate::provider::model::{self, Defaults, Known, string, strings};
-use crate::provider::{StopHandle, online, validate};
+use crate::provider::{StopHandle, locked, online, validate};
 
 /// What the resources work with once the provider is configured: one pooled API client and
 /// the provider's account and default scope.
@@ -36,10 +36,7 @@ pub struct HarContext {
 
 impl HarContext {
     fn planned_proxies(&self) -> std::sync::MutexGuard<'_, HashMap<String, online::Found>> {
-        match self.planned_proxies.lock() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        }
+        locked(&self.planned_proxies)
     }
 }
 
@@ -65,10 +62,7 @@ impl Shared {
         config: &Arc<ProviderConfig>,
         stop: &StopHandle,
     ) -> Result<Arc<HarContext>, crate::api::Error> {
-        let mut cache = match CONTEXTS.lock() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        };
+        let mut cache = locked(&CONTEXTS);
         cache.retain(|(w, _)| w.strong_count() > 0);
         if let Some((_, ctx)) = cache
             .iter()
@@ -230,10 +224,7 @@ impl HarResource {
     }
 
     fn in_state(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
-        match self.in_state.lock() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        }
+        locked(&self.in_state)
     }
 
     fn what(&self, value: &Value) -> String {
