@@ -590,14 +590,18 @@ async fn a_stop_ends_the_retry_wait_and_says_why() {
     assert_eq!(fake.seen().len(), 1, "an attempt was sent after the stop");
 }
 
+/// A client for `fake` whose stop signal is already raised.
+fn stopped_client(fake: &Fake) -> Client {
+    let c = config(fake, &Arc::new(FakeClock::default()));
+    c.stop.raise();
+    Client::new(c).unwrap()
+}
+
 #[tokio::test]
 async fn after_a_stop_a_first_attempt_still_runs() {
     // Stop ends waits, not work: the read-back after an interrupted create must still go out.
     let fake = Fake::start(vec![ok_registry("docker")]).await;
-    let mut c = config(&fake, &Arc::new(FakeClock::default()));
-    c.stop = StopSignal::new();
-    c.stop.raise();
-    let client = Client::new(c).unwrap();
+    let client = stopped_client(&fake);
     let reg = client.get_registry(&reg_ref("acct/docker")).await.unwrap();
     assert_eq!(reg.map(|r| r.identifier).as_deref(), Some("docker"));
     fake.check_common();
@@ -608,10 +612,7 @@ async fn a_client_ignoring_the_stop_still_retries_its_read_back() {
     // After an interrupted create the read-back decides what goes to state: a stop must not
     // end it at its first failed attempt.
     let fake = Fake::start(vec![error(503, "busy"), ok_registry("docker")]).await;
-    let mut c = config(&fake, &Arc::new(FakeClock::default()));
-    c.stop = StopSignal::new();
-    c.stop.raise();
-    let stopped = Client::new(c).unwrap();
+    let stopped = stopped_client(&fake);
     let reg = stopped
         .ignoring_stop()
         .get_registry(&reg_ref("acct/docker"))
@@ -621,11 +622,7 @@ async fn a_client_ignoring_the_stop_still_retries_its_read_back() {
     assert_eq!(fake.seen().len(), 2);
     // The stopped client itself gives up after the first attempt.
     let fake = Fake::start(vec![error(503, "busy"), ok_registry("docker")]).await;
-    let mut c = config(&fake, &Arc::new(FakeClock::default()));
-    c.stop = StopSignal::new();
-    c.stop.raise();
-    let err = Client::new(c)
-        .unwrap()
+    let err = stopped_client(&fake)
         .get_registry(&reg_ref("acct/docker"))
         .await
         .unwrap_err();
