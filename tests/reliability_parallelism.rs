@@ -6,7 +6,9 @@
 
 mod support;
 
-use support::reliability::{Work, assert_agree, counts, figures, server, server_objects};
+use support::reliability::{
+    Work, assert_agree, counts, figures, proxy_block, server, server_objects,
+};
 use support::terraform::with_provider;
 
 const PROXIES: usize = 100;
@@ -19,9 +21,7 @@ fn config(v: u32) -> String {
     for (pt, source) in TYPES {
         let t = pt.to_ascii_lowercase();
         for i in 0..PROXIES {
-            hcl.push_str(&format!(
-                "resource \"har_upstream_proxy\" \"{t}_{i}\" {{\n  identifier   = \"par-{t}-p{i}\"\n  package_type = \"{pt}\"\n  source       = \"{source}\"\n  auth_type    = \"Anonymous\"\n  description  = \"v{v}\"\n}}\n"
-            ));
+            hcl.push_str(&proxy_block("par", pt, source, i, &format!("v{v}")));
         }
         let hub: Vec<String> = hub_order(v)
             .iter()

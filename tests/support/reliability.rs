@@ -335,6 +335,15 @@ pub const TYPES: [(&str, &str); 4] = [
     ("PYTHON", "PyPi"),
 ];
 
+/// The HCL of anonymous upstream proxy `i` of package type `pt`: resource
+/// `har_upstream_proxy.<pt>_<i>`, identifier `<prefix>-<pt>-p<i>`.
+pub fn proxy_block(prefix: &str, pt: &str, source: &str, i: usize, desc: &str) -> String {
+    let t = pt.to_ascii_lowercase();
+    format!(
+        "resource \"har_upstream_proxy\" \"{t}_{i}\" {{\n  identifier   = \"{prefix}-{t}-p{i}\"\n  package_type = \"{pt}\"\n  source       = \"{source}\"\n  auth_type    = \"Anonymous\"\n  description  = \"{desc}\"\n}}\n"
+    )
+}
+
 /// A configuration of `proxies` upstream proxies and `registries` registries per package
 /// type in [`TYPES`]; registry `j` lists `links` proxies starting at proxy `j` (wrapping),
 /// so proxies are shared between registries.
@@ -343,9 +352,7 @@ pub fn fleet(prefix: &str, proxies: usize, registries: usize, links: usize, desc
     for (pt, source) in TYPES {
         let t = pt.to_ascii_lowercase();
         for i in 0..proxies {
-            hcl.push_str(&format!(
-                "resource \"har_upstream_proxy\" \"{t}_{i}\" {{\n  identifier   = \"{prefix}-{t}-p{i}\"\n  package_type = \"{pt}\"\n  source       = \"{source}\"\n  auth_type    = \"Anonymous\"\n  description  = \"{desc}\"\n}}\n"
-            ));
+            hcl.push_str(&proxy_block(prefix, pt, source, i, desc));
         }
         for j in 0..registries {
             let list: Vec<String> = (0..links.min(proxies))
