@@ -1,23 +1,71 @@
-//! AutoMTLS: a fresh server certificate per process, sent to Terraform in the handshake.
+//! AutoMTLS: a fresh server certificate per process, sent to Terraform in the handshake,
+//! and a client check that accepts exactly the certificate Terraform put in
+//! PLUGIN_CLIENT_CERT and nothing else.
 //!
-//! Terraform's client certificate is ECDSA P-521 and marked CA. rustls with *ring* cannot
-//! verify P-521, so the Go client sends no certificate and `client_auth_optional(true)` is
-//! required; with aws-lc-rs the cert is sent but rejected as a CA used as an end entity
-//! (implementing-in-rust.md §2.4). The channel is therefore encrypted and the server is
-//! authenticated to Terraform, but the client is **not** authenticated: a custom
-//! `ClientCertVerifier` that pins PLUGIN_CLIENT_CERT is a later hardening step.
+//! Terraform's client certificate is a self-signed ECDSA P-521 certificate marked CA.
+//! - *ring* cannot verify P-521, and the Go client sends no certificate unless the server
+//!   lists `ecdsa_secp521r1_sha512`: this side uses **aws-lc-rs**, whose rustls provider
+//!   verifies P-521 through rustls-webpki's own algorithm tables (no hand-written crypto,
+//!   a FIPS-validated library maintained with rustls). See docs/security.md.
+//! - webpki's chain building refuses a CA certificate used as an end entity, and a chain
+//!   check is not what we want anyway: the one certificate Terraform generated for this
+//!   process is pinned and compared byte for byte (stricter than go-plugin, which builds a
+//!   chain with it as the only root). The handshake signature is still checked, which
+//!   proves the client holds the private key.
 
-use tonic::transport::{Certificate, Identity, ServerTlsConfig};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rustls::client::danger::HandshakeSignatureValid;
+use rustls::crypto::WebPkiSupportedAlgorithms;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, UnixTime};
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, SignatureScheme};
 
 use super::handshake::HandshakeError;
 
-pub struct ServerCert {
+/// ALPN: gRPC-Go clients refuse a TLS connection that did not negotiate `h2`.
+const ALPN_H2: &[u8] = b"h2";
+
+/// The server side of the plugin channel's TLS.
+pub struct PluginTls {
+    /// Our certificate (DER), for the handshake line.
     pub der: Vec<u8>,
-    pub tls: ServerTlsConfig,
+    pub acceptor: tokio_rustls::TlsAcceptor,
+    /// Clients refused during the TLS handshake (observable by tests and logs).
+    pub refused: Arc<AtomicU64>,
+}
+
+/// Build the server certificate and the pinned client check from PLUGIN_CLIENT_CERT (PEM).
+pub fn server_tls(client_cert_pem: &str) -> Result<PluginTls, HandshakeError> {
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let pinned = CertificateDer::from_pem_slice(client_cert_pem.as_bytes()).map_err(|e| {
+        HandshakeError::Tls(format!("PLUGIN_CLIENT_CERT holds no PEM certificate: {e}"))
+    })?;
+    let refused = Arc::new(AtomicU64::new(0));
+    let verifier = Arc::new(PinnedClientCert {
+        pinned: pinned.into_owned(),
+        algorithms: provider.signature_verification_algorithms,
+        refused: Arc::clone(&refused),
+    });
+    let (der, key) = server_cert()?;
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| HandshakeError::Tls(e.to_string()))?
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(vec![CertificateDer::from(der.clone())], key)
+        .map_err(|e| HandshakeError::Tls(e.to_string()))?;
+    config.alpn_protocols = vec![ALPN_H2.to_vec()];
+    Ok(PluginTls {
+        der,
+        acceptor: tokio_rustls::TlsAcceptor::from(Arc::new(config)),
+        refused,
+    })
 }
 
 /// A P-256 leaf for `localhost` (the name go-plugin's client verifies), server auth.
-pub fn server_tls(client_cert_pem: &str) -> Result<ServerCert, HandshakeError> {
+fn server_cert() -> Result<(Vec<u8>, PrivateKeyDer<'static>), HandshakeError> {
     let tls_err = |e: rcgen::Error| HandshakeError::Tls(e.to_string());
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(tls_err)?;
     let mut params =
@@ -35,13 +83,74 @@ pub fn server_tls(client_cert_pem: &str) -> Result<ServerCert, HandshakeError> {
         rcgen::KeyUsagePurpose::KeyAgreement,
     ];
     let cert = params.self_signed(&key).map_err(tls_err)?;
-    let identity = Identity::from_pem(cert.pem(), key.serialize_pem());
-    let tls = ServerTlsConfig::new()
-        .identity(identity)
-        .client_ca_root(Certificate::from_pem(client_cert_pem))
-        .client_auth_optional(true);
-    Ok(ServerCert {
-        der: cert.der().to_vec(),
-        tls,
-    })
+    let key =
+        PrivateKeyDer::try_from(key.serialize_der()).map_err(|e| HandshakeError::Tls(e.into()))?;
+    Ok((cert.der().to_vec(), key))
+}
+
+/// Accepts exactly one client certificate.
+#[derive(Debug)]
+struct PinnedClientCert {
+    pinned: CertificateDer<'static>,
+    algorithms: WebPkiSupportedAlgorithms,
+    refused: Arc<AtomicU64>,
+}
+
+impl PinnedClientCert {
+    fn refuse(&self, why: &str) -> rustls::Error {
+        self.refused.fetch_add(1, Ordering::Relaxed);
+        tracing::warn!("refused a plugin client: {why}");
+        rustls::Error::InvalidCertificate(CertificateError::ApplicationVerificationFailure)
+    }
+}
+
+impl ClientCertVerifier for PinnedClientCert {
+    fn client_auth_mandatory(&self) -> bool {
+        true
+    }
+
+    // No hints: the Go client then offers its certificate without matching issuers.
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        &[]
+    }
+
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _now: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
+        if end_entity.as_ref() == self.pinned.as_ref() {
+            Ok(ClientCertVerified::assertion())
+        } else {
+            Err(self.refuse("its certificate is not the one in PLUGIN_CLIENT_CERT"))
+        }
+    }
+
+    // rustls calls these only after verify_client_cert accepted `cert`, so the key checked
+    // is the pinned one.
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+            .map_err(|e| self.refuse(&format!("bad TLS 1.2 handshake signature: {e}")))
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+            .map_err(|e| self.refuse(&format!("bad TLS 1.3 handshake signature: {e}")))
+    }
+
+    // aws-lc-rs lists ecdsa_secp521r1_sha512, without which Go sends no certificate.
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
 }
