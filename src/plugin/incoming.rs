@@ -3,6 +3,7 @@
 //! certificate. A refused client never reaches tonic, so no RPC of it runs.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures_util::{Stream, StreamExt};
@@ -29,11 +30,12 @@ pub fn plain(listener: TcpListener) -> impl Stream<Item = std::io::Result<TcpStr
     TcpListenerStream::new(listener).map(nodelay)
 }
 
-/// Connections that passed the TLS handshake. Each handshake runs in its own task, so a
-/// client that stalls mid-handshake does not hold up the others.
+/// Connections that passed the TLS handshake; `refused` counts the others. Each handshake
+/// runs in its own task, so a client that stalls mid-handshake does not hold up the others.
 pub fn tls(
     listener: TcpListener,
     acceptor: TlsAcceptor,
+    refused: Arc<AtomicU64>,
 ) -> ReceiverStream<std::io::Result<TlsStream<TcpStream>>> {
     let (tx, rx) = tokio::sync::mpsc::channel(16);
     let acceptor = Arc::new(acceptor);
@@ -49,6 +51,7 @@ pub fn tls(
                 }
             };
             let (out, acceptor) = (tx.clone(), Arc::clone(&acceptor));
+            let refused = Arc::clone(&refused);
             tokio::spawn(async move {
                 let peer = conn.peer_addr().ok();
                 match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(conn)).await {
@@ -56,9 +59,13 @@ pub fn tls(
                         let _ = out.send(Ok(stream)).await;
                     }
                     Ok(Err(e)) => {
-                        tracing::warn!("plugin client {peer:?}: TLS handshake failed: {e}")
+                        refused.fetch_add(1, Ordering::Relaxed);
+                        tracing::warn!("plugin client {peer:?} refused: TLS handshake failed: {e}");
                     }
-                    Err(_) => tracing::warn!("plugin client {peer:?}: TLS handshake timed out"),
+                    Err(_) => {
+                        refused.fetch_add(1, Ordering::Relaxed);
+                        tracing::warn!("plugin client {peer:?} refused: TLS handshake timed out");
+                    }
                 }
             });
             if tx.is_closed() {

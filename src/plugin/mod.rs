@@ -27,7 +27,7 @@ pub use tls::PluginTls;
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
     provider: Arc<dyn Provider>,
-    tls: Option<tokio_rustls::TlsAcceptor>,
+    tls: Option<Arc<PluginTls>>,
     shutdown: ShutdownSignal,
 ) -> Result<(), tonic::transport::Error> {
     let (health, health_service) = tonic_health::server::health_reporter();
@@ -59,10 +59,9 @@ pub async fn serve_on(
     let signal = shutdown.clone();
     let stop = async move { signal.wait().await };
     match tls {
-        Some(acceptor) => {
-            router
-                .serve_with_incoming_shutdown(incoming::tls(listener, acceptor), stop)
-                .await
+        Some(tls) => {
+            let conns = incoming::tls(listener, tls.acceptor.clone(), Arc::clone(&tls.refused));
+            router.serve_with_incoming_shutdown(conns, stop).await
         }
         None => {
             router
@@ -164,7 +163,7 @@ fn run_plugin_env(provider: Arc<dyn Provider>, env: PluginEnv) -> Result<(), Str
                 }
             });
         }
-        serve_on(listener, provider, tls.map(|c| c.acceptor), shutdown)
+        serve_on(listener, provider, tls.map(Arc::new), shutdown)
             .await
             .map_err(|e| e.to_string())
     })?;

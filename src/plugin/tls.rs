@@ -33,8 +33,16 @@ pub struct PluginTls {
     /// Our certificate (DER), for the handshake line.
     pub der: Vec<u8>,
     pub acceptor: tokio_rustls::TlsAcceptor,
-    /// Clients refused during the TLS handshake (observable by tests and logs).
+    /// Connections refused during the TLS handshake (no certificate, another certificate,
+    /// a bad signature, a stalled handshake); each is also logged at WARN.
     pub refused: Arc<AtomicU64>,
+}
+
+impl PluginTls {
+    /// How many connections were refused so far.
+    pub fn refused(&self) -> u64 {
+        self.refused.load(Ordering::Relaxed)
+    }
 }
 
 /// Build the server certificate and the pinned client check from PLUGIN_CLIENT_CERT (PEM).
@@ -43,11 +51,9 @@ pub fn server_tls(client_cert_pem: &str) -> Result<PluginTls, HandshakeError> {
     let pinned = CertificateDer::from_pem_slice(client_cert_pem.as_bytes()).map_err(|e| {
         HandshakeError::Tls(format!("PLUGIN_CLIENT_CERT holds no PEM certificate: {e}"))
     })?;
-    let refused = Arc::new(AtomicU64::new(0));
     let verifier = Arc::new(PinnedClientCert {
         pinned: pinned.into_owned(),
         algorithms: provider.signature_verification_algorithms,
-        refused: Arc::clone(&refused),
     });
     let (der, key) = server_cert()?;
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
@@ -60,7 +66,7 @@ pub fn server_tls(client_cert_pem: &str) -> Result<PluginTls, HandshakeError> {
     Ok(PluginTls {
         der,
         acceptor: tokio_rustls::TlsAcceptor::from(Arc::new(config)),
-        refused,
+        refused: Arc::new(AtomicU64::new(0)),
     })
 }
 
@@ -93,15 +99,6 @@ fn server_cert() -> Result<(Vec<u8>, PrivateKeyDer<'static>), HandshakeError> {
 struct PinnedClientCert {
     pinned: CertificateDer<'static>,
     algorithms: WebPkiSupportedAlgorithms,
-    refused: Arc<AtomicU64>,
-}
-
-impl PinnedClientCert {
-    fn refuse(&self, why: &str) -> rustls::Error {
-        self.refused.fetch_add(1, Ordering::Relaxed);
-        tracing::warn!("refused a plugin client: {why}");
-        rustls::Error::InvalidCertificate(CertificateError::ApplicationVerificationFailure)
-    }
 }
 
 impl ClientCertVerifier for PinnedClientCert {
@@ -123,7 +120,10 @@ impl ClientCertVerifier for PinnedClientCert {
         if end_entity.as_ref() == self.pinned.as_ref() {
             Ok(ClientCertVerified::assertion())
         } else {
-            Err(self.refuse("its certificate is not the one in PLUGIN_CLIENT_CERT"))
+            // The handshake fails with this error, which incoming.rs logs and counts.
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::ApplicationVerificationFailure,
+            ))
         }
     }
 
@@ -136,7 +136,6 @@ impl ClientCertVerifier for PinnedClientCert {
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
         rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
-            .map_err(|e| self.refuse(&format!("bad TLS 1.2 handshake signature: {e}")))
     }
 
     fn verify_tls13_signature(
@@ -146,7 +145,6 @@ impl ClientCertVerifier for PinnedClientCert {
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
         rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
-            .map_err(|e| self.refuse(&format!("bad TLS 1.3 handshake signature: {e}")))
     }
 
     // aws-lc-rs lists ecdsa_secp521r1_sha512, without which Go sends no certificate.
