@@ -12,6 +12,7 @@
 //! | source | [`Source::parse`], then [`check_source_for`] |
 //! | url | [`check_url_for_source`] (presence), [`check_url`] (shape), [`normalize_url`], [`is_ecr_url`] (warning) |
 //! | auth_type | [`AuthType::parse`], then [`check_auth`] |
+//! | org / project of a space ref | [`check_space`], [`check_space_segment`] |
 //!
 //! Sources: `../shared/reference/harness-api/har-api.md` §3 (OSS `utils.go`,
 //! `registry/app/helpers/pkg/*.go`) and DESIGN.md ("Names", `har_upstream_proxy`).
@@ -20,6 +21,7 @@ mod auth;
 mod names;
 mod package;
 mod source;
+mod space;
 mod suggest;
 mod url;
 
@@ -27,6 +29,7 @@ pub use auth::{AuthError, AuthRefs, AuthType, check_auth};
 pub use names::{MAX_IDENTIFIER_LEN, NameError, NameLevel, check_identifier};
 pub use package::{PackageType, RegistryType};
 pub use source::{Source, UrlRule, check_source_for, check_url_for_source};
+pub use space::{MAX_SPACE_SEGMENT_LEN, SpaceError, SpaceLevel, check_space, check_space_segment};
 pub use suggest::did_you_mean;
 pub use url::{UrlError, check_url, is_ecr_url, normalize_url};
 
