@@ -25,7 +25,7 @@ fn start(args: &[&str]) -> HarLocal {
 
 /// Raise this process's open-file limit to its hard limit: the test holds thousands of
 /// client sockets.
-fn raise_nofile() -> u64 {
+fn raise_nofile() -> libc::rlim_t {
     // SAFETY: getrlimit/setrlimit with a valid, owned struct.
     unsafe {
         let mut lim = libc::rlimit {
@@ -35,7 +35,7 @@ fn raise_nofile() -> u64 {
         assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim), 0);
         lim.rlim_cur = lim.rlim_max;
         assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &lim), 0);
-        lim.rlim_cur as u64
+        lim.rlim_cur
     }
 }
 

@@ -91,6 +91,6 @@ mod tests {
                 len: 129
             }
         );
-        assert_eq!(check_space(Some("ok"), Some("no-dash")).is_err(), true);
+        assert!(check_space(Some("ok"), Some("no-dash")).is_err());
     }
 }
