@@ -423,7 +423,7 @@ impl Client {
         match result {
             Ok(_) => Ok(Deleted::Now),
             Err(err) if is_absent(&err) => Ok(Deleted::AlreadyGone),
-            Err(err) => Err(err),
+            Err(err) => Err(as_in_use(err)),
         }
     }
 
@@ -750,6 +750,19 @@ fn as_not_found(err: Error) -> Error {
 
 /// The answer to creating an identifier that is taken (har-api.md §2.5: 400 "registry 'X'
 /// is already defined under '...'"; a 409 "already exists" is accepted too).
+/// The OSS server's refusal to delete an upstream proxy a registry still lists:
+/// "upstream Proxy: [x] is being used inside Registry: [v]".
+fn as_in_use(err: Error) -> Error {
+    match err {
+        Error::Rejected { status, message }
+            if message.contains("is being used") || message.contains("used inside") =>
+        {
+            Error::InUse { status, message }
+        }
+        other => other,
+    }
+}
+
 fn is_already_defined(err: &Error) -> bool {
     match err {
         Error::Rejected {
