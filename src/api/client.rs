@@ -247,13 +247,13 @@ fn install_crypto_provider() {
 
 /// `{endpoint}/har/api/v1`, tolerating a trailing `/`; only absolute http(s) URLs.
 fn base_url(endpoint: &str) -> Result<Url, Error> {
-    let mut url = Url::parse(endpoint.trim())
-        .map_err(|e| Error::Invalid(format!("endpoint {endpoint:?} is not a URL: {e}")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+    if let Some(problem) = crate::rules::http_url_problem(endpoint.trim()) {
         return Err(Error::Invalid(format!(
-            "endpoint {endpoint:?} must be an http(s) URL with a host"
+            "endpoint {endpoint:?} must be an http(s) URL with a host: {problem}"
         )));
     }
+    let mut url = Url::parse(endpoint.trim())
+        .map_err(|e| Error::Invalid(format!("endpoint {endpoint:?} is not a URL: {e}")))?;
     url.set_query(None);
     url.set_fragment(None);
     url.path_segments_mut()

@@ -10,7 +10,7 @@
 //! | package_type | [`PackageType::parse`] |
 //! | registry type | [`RegistryType::parse`] |
 //! | source | [`Source::parse`], then [`check_source_for`] |
-//! | url | [`check_url_for_source`] (presence), [`check_url`] (shape), [`normalize_url`], [`is_ecr_url`] (warning) |
+//! | url | [`check_url_for_source`] (presence; [`stored_url_for_source`] on the server), [`check_url`] (shape), [`normalize_url`], [`is_ecr_url`] (warning) |
 //! | auth_type | [`AuthType::parse`], then [`check_auth`] |
 //! | upstream_proxies | [`check_link`] with [`LinkLevel::Product`] (provider) or [`LinkLevel::Api`] (server) |
 //!
@@ -29,7 +29,7 @@ pub use auth::{AuthError, AuthRefs, AuthType, check_auth};
 pub use link::{LinkError, LinkLevel, LinkTarget, check_link};
 pub use names::{MAX_IDENTIFIER_LEN, NameError, NameLevel, check_identifier};
 pub use package::{PackageType, RegistryType};
-pub use source::{Source, UrlRule, check_source_for, check_url_for_source};
+pub use source::{Source, UrlRule, check_source_for, check_url_for_source, stored_url_for_source};
 pub use time::rfc3339_utc;
 pub use url::{UrlError, check_url, http_url_problem, is_ecr_url, normalize_url};
 
