@@ -135,6 +135,38 @@ pub(crate) fn state(
     })
 }
 
+/// See [`crate::provider::resource::RegistryKind::differences`]. An inline access key is
+/// compared only when the server shows one (it may keep it to itself).
+pub(crate) fn differences(sent: &ProxyModel, found: &ProxyModel) -> Vec<&'static str> {
+    let a = ProxyModel::ATTR;
+    let keys_match = match (&sent.access_key_secret_key, &found.access_key_secret_key) {
+        (Field::Known(s), Field::Known(f)) if f.access_key.is_null() => {
+            AccessKeys {
+                access_key: Field::Null,
+                ..s.clone()
+            } == *f
+        }
+        (s, f) => s == f,
+    };
+    [
+        (a.identifier, sent.identifier == found.identifier),
+        (a.package_type, sent.package_type == found.package_type),
+        (a.org_id, sent.org_id == found.org_id),
+        (a.project_id, sent.project_id == found.project_id),
+        (a.description, sent.description == found.description),
+        (a.labels, sent.labels == found.labels),
+        (a.source, sent.source == found.source),
+        (a.url, sent.url == found.url),
+        (a.auth_type, sent.auth_type == found.auth_type),
+        (a.user_password, sent.user_password == found.user_password),
+        (a.access_key_secret_key, keys_match),
+    ]
+    .into_iter()
+    .filter(|(_, same)| !same)
+    .map(|(name, _)| name)
+    .collect()
+}
+
 /// The whole-registry body from a planned `har_upstream_proxy`. `current` carries over what
 /// this resource does not manage (`allowedPattern`, `blockedPattern`, `isPublic`,
 /// `remoteUrlSuffix`).
