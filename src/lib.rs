@@ -14,5 +14,5 @@ pub mod local;
 pub mod plugin;
 pub mod protocol;
 pub mod provider;
-pub mod rules;
+pub(crate) mod rules;
 mod suggest;
