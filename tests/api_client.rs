@@ -268,6 +268,7 @@ fn config(fake: &Fake, clock: &Arc<FakeClock>) -> Config {
     c.connect_timeout = Duration::from_millis(400);
     c.retry = RetryPolicy {
         max_attempts: 5,
+        max_connect_attempts: 3,
         initial_backoff: Duration::from_millis(100),
         max_backoff: Duration::from_secs(2),
         budget: Duration::from_secs(60),
@@ -503,6 +504,7 @@ async fn the_time_budget_stops_retries_before_the_attempt_limit() {
     let mut c = config(&fake, &clock);
     c.retry = RetryPolicy {
         max_attempts: 100,
+        max_connect_attempts: 3,
         initial_backoff: Duration::from_secs(10),
         max_backoff: Duration::from_secs(10),
         budget: Duration::from_secs(25),
