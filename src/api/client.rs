@@ -85,6 +85,14 @@ pub const ENV_REQUEST_TIMEOUT: &str = "HAR_CLIENT_REQUEST_TIMEOUT";
 pub const ENV_RETRY_BUDGET: &str = "HAR_CLIENT_RETRY_BUDGET";
 pub const ENV_MAX_ATTEMPTS: &str = "HAR_CLIENT_MAX_ATTEMPTS";
 pub const ENV_CONNECT_ATTEMPTS: &str = "HAR_CLIENT_CONNECT_ATTEMPTS";
+/// Every `HAR_CLIENT_*` setting; each is documented in docs/index.md (a test checks).
+pub const ENV_SETTINGS: [&str; 5] = [
+    ENV_CONNECT_TIMEOUT,
+    ENV_REQUEST_TIMEOUT,
+    ENV_RETRY_BUDGET,
+    ENV_MAX_ATTEMPTS,
+    ENV_CONNECT_ATTEMPTS,
+];
 
 impl Config {
     /// Applies the `HAR_CLIENT_*` overrides found through `lookup` (normally
@@ -1094,6 +1102,7 @@ mod tests {
             ENV_REQUEST_TIMEOUT => Some("0.5".to_string()),
             ENV_RETRY_BUDGET => Some("20".to_string()),
             ENV_MAX_ATTEMPTS => Some("3".to_string()),
+            ENV_CONNECT_ATTEMPTS => Some("1".to_string()),
             _ => None,
         };
         let c = Config::new("http://x/gateway", "k", "a")
@@ -1103,10 +1112,12 @@ mod tests {
         assert_eq!(c.connect_timeout, Duration::from_secs(10));
         assert_eq!(c.retry.budget, Duration::from_secs(20));
         assert_eq!(c.retry.max_attempts, 3);
+        assert_eq!(c.retry.max_connect_attempts, 1);
         for (k, v) in [
             (ENV_CONNECT_TIMEOUT, "soon"),
             (ENV_REQUEST_TIMEOUT, "-1"),
             (ENV_MAX_ATTEMPTS, "0"),
+            (ENV_CONNECT_ATTEMPTS, "two"),
         ] {
             let r = Config::new("http://x/gateway", "k", "a")
                 .with_overrides(|name| (name == k).then(|| v.to_string()));
@@ -1115,6 +1126,23 @@ mod tests {
                 other => panic!("{k}={v}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn every_setting_is_documented() {
+        let docs = include_str!("../../docs/index.md");
+        for name in ENV_SETTINGS {
+            assert!(
+                docs.contains(&format!("| `{name}` |")),
+                "{name} is not in the docs/index.md table"
+            );
+        }
+        let mentioned = docs.matches("| `HAR_CLIENT_").count();
+        assert_eq!(
+            mentioned,
+            ENV_SETTINGS.len(),
+            "a documented setting does not exist"
+        );
     }
 
     #[test]
