@@ -1,6 +1,8 @@
 //! Typed errors of the HAR client. They stay types until the provider turns them into a
-//! diagnostic, so each one carries what a user needs to read there: the HTTP status and the
-//! server's own `message` (har-api.md §2.5), never a header or a request body.
+//! diagnostic, so each one carries what a user needs to read there: the HTTP status, the
+//! URL where it helps, and the server's own `message` (har-api.md §2.5), never a header or a
+//! request body. Server text is masked (`redact.rs`) before it is put into an error, since a
+//! server may echo the API key or the body it was sent.
 
 use std::time::Duration;
 

@@ -99,13 +99,16 @@ pub fn is_retryable(err: &Error) -> bool {
 }
 
 /// Could the server have acted on a request whose attempt failed this way? A timeout, a
-/// connection that broke after the request went out, or a 5xx (a gateway may answer 502/504
-/// after the backend wrote) leave the outcome unknown; a 429, a failed connect or a 4xx
-/// do not.
+/// connection that broke after the request went out, a 5xx (a gateway may answer 502/504
+/// after the backend wrote), or an answer too large to read (it may say "created") leave
+/// the outcome unknown; a 429, a failed connect, a redirect not followed or a 4xx do not.
 pub fn outcome_unknown(err: &Error) -> bool {
     matches!(
         err,
-        Error::Timeout { .. } | Error::Server { .. } | Error::Transport { .. }
+        Error::Timeout { .. }
+            | Error::Server { .. }
+            | Error::Transport { .. }
+            | Error::TooLarge { .. }
     )
 }
 
@@ -243,6 +246,18 @@ mod tests {
         assert!(outcome_unknown(&Error::Timeout {
             after: Duration::from_secs(1)
         }));
+        assert!(outcome_unknown(&Error::TooLarge {
+            status: 201,
+            limit: 16
+        }));
+        let redirect = Error::Redirect {
+            status: 307,
+            url: "http://a/".into(),
+            location: "http://b/".into(),
+            reason: String::new(),
+        };
+        assert!(!is_retryable(&redirect));
+        assert!(!outcome_unknown(&redirect));
         assert!(!outcome_unknown(&refused));
         assert!(!outcome_unknown(&throttled));
         assert!(!outcome_unknown(&rejected));
