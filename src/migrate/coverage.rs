@@ -155,6 +155,17 @@ pub const FIELDS: &[Field] = &[
     field("config.debian_config", NOT_MANAGED),
 ];
 
+/// Fields this provider does not manage but sends back as the server has them when it updates
+/// an object (PUT replaces the whole registry): `metadata` lives in another API, the others are
+/// carried over from the GET before the PUT. An update may reset every other unmanaged field.
+pub const KEPT_ON_UPDATE: &[&str] = &[
+    "is_public",
+    "metadata",
+    "allowed_pattern",
+    "blocked_pattern",
+    "config.remote_url_suffix",
+];
+
 /// The nested blocks walked into; their own fields are listed above.
 const BLOCKS: &[&str] = &["config", "config.auth"];
 
@@ -169,6 +180,8 @@ pub struct Left {
     pub field: String,
     /// The value, short: a scalar as JSON, a collection as its size.
     pub value: String,
+    /// An update by this provider sends it back unchanged ([`KEPT_ON_UPDATE`]).
+    pub kept_on_update: bool,
 }
 
 /// Every field of `values` (an official registry's state) with a value that `kind`'s resource
@@ -214,6 +227,7 @@ fn walk(values: &Map<String, Value>, path: &str, shown: &str, kind: Kind, out: &
             out.push(Left {
                 field: show,
                 value: short(value),
+                kept_on_update: KEPT_ON_UPDATE.contains(&full.as_str()),
             });
         }
     }
@@ -253,6 +267,22 @@ mod tests {
             .into_iter()
             .map(|l| (l.field, l.value))
             .collect()
+    }
+
+    #[test]
+    fn says_which_fields_an_update_keeps() {
+        let v = json!({"is_public": true, "config": [{"firewall_mode": "ENABLED"}]});
+        let got: Vec<_> = left_behind(v.as_object().unwrap(), Kind::UpstreamProxy)
+            .into_iter()
+            .map(|l| (l.field, l.kept_on_update))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("config[0].firewall_mode".to_string(), false),
+                ("is_public".to_string(), true)
+            ]
+        );
     }
 
     #[test]

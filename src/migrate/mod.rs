@@ -76,7 +76,10 @@ impl Migration {
     pub fn imports_hcl(&self) -> String {
         let mut out = format!(
             "# Written by `tfhar migrate-from-harness`: {} object(s) of harness_platform_har_registry.\n\
-             # Next: terraform plan -generate-config-out=generated.tf (see docs/guides/migrating-from-harness.md).\n",
+             # Next: terraform plan -generate-config-out=generated.tf (see docs/guides/migrating-from-harness.md),\n\
+             # with no org_id/project_id in the provider \"har\" block and HARNESS_ORG_ID/HARNESS_PROJECT_ID\n\
+             # unset: a generated `org_id = null` means the provider's default org, which would replace\n\
+             # account-level objects.\n",
             self.imports.len()
         );
         for i in &self.imports {
@@ -220,11 +223,20 @@ fn registry(
         .into_iter()
         .map(|l| Finding {
             address: inst.address.clone(),
-            message: format!(
-                "{} = {} is not carried over: {target} does not manage it (the server keeps it \
-                 as it is; change it in Harness, not in Terraform)",
-                l.field, l.value
-            ),
+            message: if l.kept_on_update {
+                format!(
+                    "{} = {} is not carried over: {target} does not manage it; the server keeps \
+                     it (an update sends it back unchanged): change it in Harness, not in Terraform",
+                    l.field, l.value
+                )
+            } else {
+                format!(
+                    "{} = {} is not carried over: {target} does not manage it, and an update by \
+                     {target} does not send it (PUT replaces the whole registry), which may reset \
+                     it: check it in Harness after each change",
+                    l.field, l.value
+                )
+            },
             lost: true,
         })
         .collect();
