@@ -426,6 +426,36 @@ fn partial_coverage_is_listed_and_exit_code_one() {
 }
 
 #[test]
+fn reads_the_state_from_stdin() {
+    use std::io::Write;
+    let state = json!({"format_version": "1.0", "values": {"root_module": {"resources": [
+        instance("harness_platform_har_registry.r", "r", json!("a/b"),
+                 json!({"identifier": "r", "parent_ref": "acct/o/p", "config": [{"type": "VIRTUAL"}]})),
+    ]}}});
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tfhar"))
+        .args(["migrate-from-harness", "-"])
+        .env_remove("HARNESS_ACCOUNT_ID")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start tfhar");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(state.to_string().as_bytes())
+        .expect("write stdin");
+    let out = child.wait_with_output().expect("tfhar output");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("import {\n  to = har_registry.r_a_b\n  id = \"acct/o/p/r\"\n}"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
 fn bad_input_is_a_clear_error_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let write =
@@ -494,6 +524,30 @@ fn bad_input_is_a_clear_error_and_writes_nothing() {
     assert!(
         !dir.path().join("r.tf").exists(),
         "no removed file on bad input"
+    );
+    // --account (here the flag, above the environment) refuses a ref in another account.
+    let other = json!({"format_version": "1.0", "values": {"root_module": {"resources": [
+        instance("harness_platform_har_registry.z", "z", Value::Null,
+                 json!({"identifier": "z", "parent_ref": "acct/o", "config": [{"type": "VIRTUAL"}]})),
+    ]}}});
+    write("other.json", &other.to_string());
+    let out = tfhar(
+        dir.path(),
+        &[
+            "migrate-from-harness",
+            "other.json",
+            "--account",
+            "elsewhere",
+        ],
+        Some("acct"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains(
+            "harness_platform_har_registry.z: parent_ref = \"acct/o\" is in account \"acct\", not in --account \"elsewhere\""
+        ),
+        "{}",
+        text(&out.stderr)
     );
     // Usage errors share the code.
     let out = tfhar(dir.path(), &["migrate-from-harness"], None);
