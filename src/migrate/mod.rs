@@ -121,7 +121,7 @@ pub fn migrate(state_json: &str, options: &Options) -> Result<Migration, Migrate
         if inst.mode == Mode::Data {
             m.findings.push(lost(
                 inst,
-                "a data source: not carried over; read the object with data \"har_registry\" or \
+                "a data source: read the object with data \"har_registry\" or \
                  data \"har_upstream_proxy\" (identifier, org_id, project_id) instead, by hand",
             ));
             continue;
@@ -142,12 +142,12 @@ pub fn migrate(state_json: &str, options: &Options) -> Result<Migration, Migrate
             },
             coverage::OFFICIAL_LIFECYCLE_RULE => m.findings.push(lost(
                 inst,
-                "a lifecycle rule: not carried over (this provider has no har_lifecycle_rule yet); \
-                 keep it in the official provider",
+                "a lifecycle rule (this provider has no har_lifecycle_rule yet): keep it in the \
+                 official provider",
             )),
             other => m.findings.push(lost(
                 inst,
-                &format!("resource type {other} is not known to tfhar: not carried over"),
+                &format!("resource type {other} is not known to tfhar"),
             )),
         }
     }
@@ -225,13 +225,13 @@ fn registry(
             address: inst.address.clone(),
             message: if l.kept_on_update {
                 format!(
-                    "{} = {} is not carried over: {target} does not manage it; the server keeps \
+                    "{} = {}: {target} does not manage it; the server keeps \
                      it (an update sends it back unchanged): change it in Harness, not in Terraform",
                     l.field, l.value
                 )
             } else {
                 format!(
-                    "{} = {} is not carried over: {target} does not manage it, and an update by \
+                    "{} = {}: {target} does not manage it, and an update by \
                      {target} does not send it (PUT replaces the whole registry), which may reset \
                      it: check it in Harness after each change",
                     l.field, l.value

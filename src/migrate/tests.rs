@@ -218,7 +218,9 @@ fn reports_what_it_cannot_carry_over() {
         .map(|f| format!("{}: {}", f.address, f.message))
         .collect();
     let has = |s: &str| assert!(msgs.iter().any(|m| m.contains(s)), "no {s:?} in {msgs:#?}");
-    has("harness_platform_har_registry.py: is_public = true is not carried over");
+    has(
+        "harness_platform_har_registry.py: is_public = true: har_upstream_proxy does not manage it",
+    );
     has("harness_platform_har_registry.py: config[0].firewall_mode = \"QUARANTINE\"");
     has("harness_platform_har_registry.py: config[0].remote_url_suffix = \"simple\"");
     has("data.harness_platform_har_registry.d: a data source");
