@@ -62,6 +62,14 @@ fn a_stopped_server_fails_in_a_few_attempts_naming_the_url() {
         .says("connection refused: nothing is listening")
         .says("gave up after 3 attempts");
     does_not_say(&out, "10 attempts");
+
+    // The documented setting reaches the provider process.
+    let tf = terraform(&endpoint, "acct", "test-key").env("HAR_CLIENT_CONNECT_ATTEMPTS", "1");
+    tf.config(&with_provider(REGISTRY));
+    tf.apply()
+        .fails()
+        .says("gave up after 1 attempt in")
+        .says("connection refused");
 }
 
 #[test]
