@@ -1580,3 +1580,30 @@ async fn a_403_names_the_account_and_a_401_the_key() {
     assert_eq!(fake.lines().len(), 2, "neither is retried");
     fake.check_common();
 }
+
+#[tokio::test]
+async fn a_same_origin_redirect_then_one_elsewhere_stops_there() {
+    let elsewhere = Fake::start(vec![]).await;
+    let location = format!("{}/har/api/v1/registry/acct/docker/+", elsewhere.endpoint);
+    let (fake, client, _) = setup(vec![
+        redirect(308, "/gateway/har/api/v1/registry/acct/moved/+"),
+        redirect(307, &location),
+    ])
+    .await;
+    let err = client
+        .get_registry(&reg_ref("acct/docker"))
+        .await
+        .unwrap_err();
+    assert!(elsewhere.seen().is_empty(), "{:?}", elsewhere.lines());
+    match &err {
+        Error::Redirect {
+            url, location: l, ..
+        } => {
+            assert!(url.ends_with("/registry/acct/moved/+"), "{url}");
+            assert_eq!(l, &location);
+        }
+        other => panic!("expected Redirect, got {other:?}"),
+    }
+    assert_eq!(fake.lines().len(), 2);
+    fake.check_common();
+}

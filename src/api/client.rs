@@ -258,8 +258,10 @@ struct Reply {
 struct Answer {
     status: u16,
     retry_after: Option<Duration>,
-    /// `Location` of a redirect that was not followed.
+    /// `Location` of a redirect that was not followed, and the URL that answered it (not
+    /// the one asked when a same-origin redirect was followed first).
     location: Option<String>,
+    answered_by: Url,
     /// `None` when the body exceeded [`MAX_BODY_BYTES`] (the rest was not read).
     body: Option<Vec<u8>>,
 }
@@ -714,11 +716,13 @@ impl Client {
             let retry_after =
                 header(RETRY_AFTER).and_then(|v| retry::parse_retry_after(&v, SystemTime::now()));
             let location = header(LOCATION);
+            let answered_by = response.url().clone();
             let body = read_capped(&mut response).await?;
             Ok::<_, reqwest::Error>(Answer {
                 status,
                 retry_after,
                 location,
+                answered_by,
                 body,
             })
         };
@@ -777,6 +781,7 @@ fn classify(answer: Answer, url: &Url, account: &str, secrets: &Secrets) -> Resu
         status,
         retry_after,
         location,
+        answered_by,
         body,
     } = answer;
     let fail = |error| Err(Failure { error, retry_after });
@@ -798,8 +803,8 @@ fn classify(answer: Answer, url: &Url, account: &str, secrets: &Secrets) -> Resu
     {
         return fail(Error::Redirect {
             status,
-            url: url.to_string(),
-            reason: redirect_refusal(status, url, &location).into(),
+            url: answered_by.to_string(),
+            reason: redirect_refusal(status, &answered_by, &location).into(),
             location: secrets.redact(&location),
         });
     }
