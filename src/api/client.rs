@@ -952,8 +952,6 @@ fn as_not_found(err: Error, url: &Url) -> Error {
     }
 }
 
-/// The answer to creating an identifier that is taken (har-api.md §2.5: 400 "registry 'X'
-/// is already defined under '...'"; a 409 "already exists" is accepted too).
 /// The OSS server's refusal to delete an upstream proxy a registry still lists:
 /// "upstream Proxy: [x] is being used inside Registry: [v]".
 fn as_in_use(err: Error) -> Error {
@@ -967,6 +965,8 @@ fn as_in_use(err: Error) -> Error {
     }
 }
 
+/// The answer to creating an identifier that is taken (har-api.md §2.5: 400 "registry 'X'
+/// is already defined under '...'"; a 409 "already exists" is accepted too).
 fn is_already_defined(err: &Error) -> bool {
     match err {
         Error::Rejected {
