@@ -4,9 +4,12 @@
 //!
 //! Terraform's client certificate is a self-signed ECDSA P-521 certificate marked CA.
 //! - *ring* cannot verify P-521, and the Go client sends no certificate unless the server
-//!   lists `ecdsa_secp521r1_sha512`: this side uses **aws-lc-rs**, whose rustls provider
-//!   verifies P-521 through rustls-webpki's own algorithm tables (no hand-written crypto,
-//!   a FIPS-validated library maintained with rustls). See docs/security.md.
+//!   lists `ecdsa_secp521r1_sha512`: the handshake signature is checked with **aws-lc-rs**'s
+//!   verification algorithms (rustls-webpki's own tables: no hand-written crypto, a
+//!   FIPS-validated library maintained with rustls). See docs/security.md.
+//! - Everything else (our key, key exchange, records) stays on *ring*: aws-lc seeds its
+//!   random generator with jitter entropy, about 25 ms of CPU on first use, which would
+//!   triple the provider's start-up; verifying a signature needs no randomness.
 //! - webpki's chain building refuses a CA certificate used as an end entity, and a chain
 //!   check is not what we want anyway: the one certificate Terraform generated for this
 //!   process is pinned and compared byte for byte (stricter than go-plugin, which builds a
@@ -47,13 +50,13 @@ impl PluginTls {
 
 /// Build the server certificate and the pinned client check from PLUGIN_CLIENT_CERT (PEM).
 pub fn server_tls(client_cert_pem: &str) -> Result<PluginTls, HandshakeError> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let pinned = CertificateDer::from_pem_slice(client_cert_pem.as_bytes()).map_err(|e| {
         HandshakeError::Tls(format!("PLUGIN_CLIENT_CERT holds no PEM certificate: {e}"))
     })?;
     let verifier = Arc::new(PinnedClientCert {
         pinned: pinned.into_owned(),
-        algorithms: provider.signature_verification_algorithms,
+        algorithms: rustls::crypto::aws_lc_rs::default_provider().signature_verification_algorithms,
     });
     let (der, key) = server_cert()?;
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
@@ -73,7 +76,7 @@ pub fn server_tls(client_cert_pem: &str) -> Result<PluginTls, HandshakeError> {
 /// A P-256 leaf for `localhost` (the name go-plugin's client verifies), server auth.
 fn server_cert() -> Result<(Vec<u8>, PrivateKeyDer<'static>), HandshakeError> {
     let tls_err = |e: rcgen::Error| HandshakeError::Tls(e.to_string());
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(tls_err)?;
+    let key = RingP256::generate()?;
     let mut params =
         rcgen::CertificateParams::new(vec!["localhost".to_string()]).map_err(tls_err)?;
     params
@@ -88,10 +91,54 @@ fn server_cert() -> Result<(Vec<u8>, PrivateKeyDer<'static>), HandshakeError> {
         rcgen::KeyUsagePurpose::KeyEncipherment,
         rcgen::KeyUsagePurpose::KeyAgreement,
     ];
+    let mut serial = [0u8; 16];
+    ring::rand::SecureRandom::fill(&key.rng, &mut serial)
+        .map_err(|_| HandshakeError::Tls("no randomness for a serial number".into()))?;
+    serial[0] &= 0x7f; // positive
+    params.serial_number = Some(rcgen::SerialNumber::from_slice(&serial));
     let cert = params.self_signed(&key).map_err(tls_err)?;
-    let key =
-        PrivateKeyDer::try_from(key.serialize_der()).map_err(|e| HandshakeError::Tls(e.into()))?;
-    Ok((cert.der().to_vec(), key))
+    Ok((cert.der().to_vec(), PrivateKeyDer::Pkcs8(key.pkcs8.into())))
+}
+
+/// An ECDSA P-256 key made and used with *ring*, so that rcgen (which prefers aws-lc-rs
+/// when both are built in) never touches aws-lc's random generator before the handshake.
+struct RingP256 {
+    pair: ring::signature::EcdsaKeyPair,
+    pkcs8: Vec<u8>,
+    rng: ring::rand::SystemRandom,
+}
+
+impl RingP256 {
+    fn generate() -> Result<Self, HandshakeError> {
+        use ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING as ALG;
+        let err = |what: &str| HandshakeError::Tls(format!("cannot make the server key: {what}"));
+        let rng = ring::rand::SystemRandom::new();
+        let pkcs8 = ring::signature::EcdsaKeyPair::generate_pkcs8(&ALG, &rng)
+            .map_err(|_| err("generate"))?
+            .as_ref()
+            .to_vec();
+        let pair = ring::signature::EcdsaKeyPair::from_pkcs8(&ALG, &pkcs8, &rng)
+            .map_err(|e| err(&e.to_string()))?;
+        Ok(Self { pair, pkcs8, rng })
+    }
+}
+
+impl rcgen::PublicKeyData for RingP256 {
+    fn der_bytes(&self) -> &[u8] {
+        ring::signature::KeyPair::public_key(&self.pair).as_ref()
+    }
+    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+        &rcgen::PKCS_ECDSA_P256_SHA256
+    }
+}
+
+impl rcgen::SigningKey for RingP256 {
+    fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
+        self.pair
+            .sign(&self.rng, msg)
+            .map(|s| s.as_ref().to_vec())
+            .map_err(|_| rcgen::Error::RingUnspecified)
+    }
 }
 
 /// Accepts exactly one client certificate.
