@@ -3,11 +3,11 @@
 //!
 //! `routes` (axum) → `service` (the rules and API behaviours) → `store` (SQLite).
 
-pub mod error;
+pub(crate) mod error;
 pub mod faults;
-pub mod routes;
-pub mod service;
-pub mod store;
+pub(crate) mod routes;
+pub(crate) mod service;
+pub(crate) mod store;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -11,13 +11,13 @@ use tonic::transport::{Certificate, Identity, ServerTlsConfig};
 
 use super::handshake::HandshakeError;
 
-pub struct ServerCert {
-    pub der: Vec<u8>,
-    pub tls: ServerTlsConfig,
+pub(crate) struct ServerCert {
+    pub(crate) der: Vec<u8>,
+    pub(crate) tls: ServerTlsConfig,
 }
 
 /// A P-256 leaf for `localhost` (the name go-plugin's client verifies), server auth.
-pub fn server_tls(client_cert_pem: &str) -> Result<ServerCert, HandshakeError> {
+pub(crate) fn server_tls(client_cert_pem: &str) -> Result<ServerCert, HandshakeError> {
     let tls_err = |e: rcgen::Error| HandshakeError::Tls(e.to_string());
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(tls_err)?;
     let mut params =

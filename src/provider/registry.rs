@@ -26,18 +26,18 @@ pub fn schema() -> Schema {
             Attribute::string("id")
                 .computed()
                 .description(ID_DOC)
-                .plan(UseStateForUnknown),
+                .plan_modifier(UseStateForUnknown),
             Attribute::string("identifier")
                 .required()
                 .description(IDENTIFIER_DOC)
-                .plan(RequiresReplace),
+                .plan_modifier(RequiresReplace),
             Attribute::string("package_type")
                 .required()
                 .description(
                     "Package type: DOCKER, HELM, MAVEN, NPM, PYTHON, GENERIC, NUGET, RPM, CARGO, \
                      GO, ... (exact, upper case). Changing it replaces the registry.",
                 )
-                .plan(RequiresReplace),
+                .plan_modifier(RequiresReplace),
             Attribute::string("org_id")
                 .optional()
                 .computed()
@@ -74,14 +74,14 @@ pub fn schema() -> Schema {
             Attribute::string("url")
                 .computed()
                 .description("The registry's pull URL.")
-                .plan(UseStateForUnknown),
+                .plan_modifier(UseStateForUnknown),
             Attribute::string("uuid")
                 .computed()
                 .description("The registry's UUID.")
-                .plan(UseStateForUnknown),
+                .plan_modifier(UseStateForUnknown),
             Attribute::string("created_at")
                 .computed()
                 .description("Creation time, RFC 3339 UTC.")
-                .plan(UseStateForUnknown),
+                .plan_modifier(UseStateForUnknown),
         ])
 }

@@ -63,15 +63,15 @@ pub fn schema() -> Schema {
             Attribute::string("id")
                 .computed()
                 .description(ID_DOC)
-                .plan(UseStateForUnknown),
+                .plan_modifier(UseStateForUnknown),
             Attribute::string("identifier")
                 .required()
                 .description(IDENTIFIER_DOC)
-                .plan(RequiresReplace),
+                .plan_modifier(RequiresReplace),
             Attribute::string("package_type")
                 .required()
                 .description("Package type (DOCKER, HELM, MAVEN, NPM, ...). Changing it replaces the proxy.")
-                .plan(RequiresReplace),
+                .plan_modifier(RequiresReplace),
             Attribute::string("org_id")
                 .optional()
                 .computed()
@@ -100,7 +100,7 @@ pub fn schema() -> Schema {
                      sources. Absolute http(s) with a host; a trailing `/` is not a change. For AwsEcr, \
                      the ECR registry host or the ECR console URL (another host is a warning).",
                 )
-                .plan(keep_prior_if_equivalent(
+                .plan_modifier(keep_prior_if_equivalent(
                     "a trailing `/` is not a change",
                     rules::normalize_url,
                 )),
@@ -116,10 +116,10 @@ pub fn schema() -> Schema {
             Attribute::string("uuid")
                 .computed()
                 .description("The proxy's UUID.")
-                .plan(UseStateForUnknown),
+                .plan_modifier(UseStateForUnknown),
             Attribute::string("created_at")
                 .computed()
                 .description("Creation time, RFC 3339 UTC.")
-                .plan(UseStateForUnknown),
+                .plan_modifier(UseStateForUnknown),
         ])
 }
