@@ -24,7 +24,7 @@ use crate::api::stop::StopSignal;
 /// Sent on every request, so the service's logs can tell this provider apart.
 pub const USER_AGENT: &str = concat!("terraform-provider-har/", env!("CARGO_PKG_VERSION"));
 
-/// Where the API lives below the endpoint (har-api.md §1.1).
+/// Where the API lives below the endpoint (docs/design/har-api.md §1.1).
 const API_BASE: [&str; 3] = ["har", "api", "v1"];
 
 /// What the client needs to talk to one HAR account.
@@ -166,7 +166,7 @@ impl ListScope {
     }
 }
 
-/// Filters and paging of `GET /spaces/{scope}/+/registries` (har-api.md §2.4).
+/// Filters and paging of `GET /spaces/{scope}/+/registries` (docs/design/har-api.md §2.4).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListQuery {
     /// Any of these package types (repeatable `package_type`).
@@ -395,9 +395,9 @@ impl Client {
         }
     }
 
-    /// `PUT /registry/{ref}/+` with the whole registry (PUT replaces, har-api.md §3.4).
+    /// `PUT /registry/{ref}/+` with the whole registry (PUT replaces, docs/design/har-api.md §3.4).
     /// A registry that does not exist is [`Error::NotFound`] (the OSS server answers 400
-    /// "registry not found: ..." here, har-api.md §2.5).
+    /// "registry not found: ..." here, docs/design/har-api.md §2.5).
     pub async fn update_registry(
         &self,
         reg: &RegistryRef,
@@ -414,7 +414,7 @@ impl Client {
     }
 
     /// `DELETE /registry/{ref}/+`. A registry that is not there counts as deleted (404, or
-    /// the OSS server's 400 "registry not found: ..."; har-api.md §2.5, §6); the answer says
+    /// the OSS server's 400 "registry not found: ..."; docs/design/har-api.md §2.5, §6); the answer says
     /// which case it was.
     pub async fn delete_registry(&self, reg: &RegistryRef) -> Result<Deleted, Error> {
         let (result, _) = self
@@ -505,7 +505,7 @@ impl Client {
     }
 
     /// `/registry/<account>[/<org>[/<project>]]/<identifier>/+`: the form the official SDK
-    /// uses (har-api.md §1.4).
+    /// uses (docs/design/har-api.md §1.4).
     fn registry_url(&self, reg: &RegistryRef) -> Url {
         let mut segments = vec!["registry"];
         segments.extend(scope_segments(&reg.scope));
@@ -674,7 +674,7 @@ fn classify(status: u16, retry_after: Option<Duration>, body: Vec<u8>) -> Result
     Err(Failure { error, retry_after })
 }
 
-/// `{"code","message"}` when the body is one (har-api.md §2.5), else the text of the body
+/// `{"code","message"}` when the body is one (docs/design/har-api.md §2.5), else the text of the body
 /// (the OSS server answers some errors in text/plain), else the status's reason.
 fn error_message(status: u16, body: &[u8]) -> String {
     if let Ok(err) = serde_json::from_slice::<ErrorBody>(body)
@@ -748,7 +748,7 @@ fn as_not_found(err: Error) -> Error {
     }
 }
 
-/// The answer to creating an identifier that is taken (har-api.md §2.5: 400 "registry 'X'
+/// The answer to creating an identifier that is taken (docs/design/har-api.md §2.5: 400 "registry 'X'
 /// is already defined under '...'"; a 409 "already exists" is accepted too).
 fn is_already_defined(err: &Error) -> bool {
     match err {

@@ -1,6 +1,6 @@
 //! Typed errors of the HAR client. They stay types until the provider turns them into a
 //! diagnostic, so each one carries what a user needs to read there: the HTTP status and the
-//! server's own `message` (har-api.md §2.5), never a header or a request body.
+//! server's own `message` (docs/design/har-api.md §2.5), never a header or a request body.
 
 use std::time::Duration;
 
@@ -10,7 +10,7 @@ pub(crate) const EXCERPT_CHARS: usize = 300;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// 404, or the 400 "registry not found: ..." that the OSS server answers to a PUT or
-    /// DELETE of an unknown registry (har-api.md §2.5).
+    /// DELETE of an unknown registry (docs/design/har-api.md §2.5).
     #[error("not found (HTTP {status}): {message}")]
     NotFound { status: u16, message: String },
 

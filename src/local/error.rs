@@ -1,4 +1,4 @@
-//! Every error har-local answers: `{"code":"<http status>","message":"..."}` (har-api.md §2.5),
+//! Every error har-local answers: `{"code":"<http status>","message":"..."}` (docs/design/har-api.md §2.5),
 //! JSON everywhere, including axum's own rejections (bad JSON, body too large, unknown route).
 
 use axum::Json;

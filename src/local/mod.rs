@@ -1,5 +1,5 @@
 //! har-local as a library: an offline, HAR-compatible registry API server with SQLite inside
-//! (DESIGN.md `har-local`, contract: har-api.md §6).
+//! (docs/design/product.md "har-local", contract: docs/design/har-api.md §6).
 //!
 //! `routes` (axum) → `service` (the rules and API behaviours) → `store` (SQLite).
 

@@ -1,5 +1,5 @@
 //! The API behaviours between the routes and the store: the rules (`crate::rules`) applied to
-//! every request, and the wire shapes of every answer (har-api.md §2.3, §2.4, §3).
+//! every request, and the wire shapes of every answer (docs/design/har-api.md §2.3, §2.4, §3).
 
 use std::sync::Arc;
 
@@ -88,7 +88,7 @@ impl Service {
         req: RegistryRequest,
         space_ref: Option<&str>,
     ) -> Result<Registry, ApiError> {
-        // OSS create reads `parentRef`; the SDK also sends `?space_ref=` (har-api.md §2.1, §6).
+        // OSS create reads `parentRef`; the SDK also sends `?space_ref=` (docs/design/har-api.md §2.1, §6).
         let parent = req
             .parent_ref
             .as_deref()
@@ -111,7 +111,7 @@ impl Service {
         reference: RegistryRef,
         req: RegistryRequest,
     ) -> Result<Registry, ApiError> {
-        // PUT ignores `parentRef`: the registry is located by the URL (har-api.md §3.3).
+        // PUT ignores `parentRef`: the registry is located by the URL (docs/design/har-api.md §3.3).
         let new = validate(&reference.scope, req, true, &self.account)?;
         let stored = self
             .store
@@ -229,7 +229,7 @@ impl Service {
         }
     }
 
-    /// The wire `Registry` (har-api.md §2.3): a virtual registry's `url` is its pull URL, an
+    /// The wire `Registry` (docs/design/har-api.md §2.3): a virtual registry's `url` is its pull URL, an
     /// upstream's is the remote URL; timestamps are millisecond strings.
     pub(crate) fn to_wire(&self, r: StoredRegistry) -> Registry {
         let (url, config, cleanup_policy) = match r.registry_type {
@@ -291,7 +291,7 @@ fn validate(
             Vec::new(),
         ),
     };
-    // The real service stores cleanup policies on PUT only (har-api.md §3.4).
+    // The real service stores cleanup policies on PUT only (docs/design/har-api.md §3.4).
     let cleanup_policy = match (on_put, registry_type, req.cleanup_policy) {
         (true, RegistryType::Virtual, Some(p)) => validate_cleanup(p)?,
         _ => Vec::new(),

@@ -557,7 +557,7 @@ pub(crate) fn list_account(
     Ok(out)
 }
 
-/// Resolves requested upstream names the way the real service does (har-api.md §3.5): same
+/// Resolves requested upstream names the way the real service does (docs/design/har-api.md §3.5): same
 /// package type, same or ancestor scope; anything else is dropped without a word. Order and
 /// duplicates are kept.
 fn resolve_upstreams(

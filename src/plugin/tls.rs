@@ -3,7 +3,7 @@
 //! Terraform's client certificate is ECDSA P-521 and marked CA. rustls with *ring* cannot
 //! verify P-521, so the Go client sends no certificate and `client_auth_optional(true)` is
 //! required; with aws-lc-rs the cert is sent but rejected as a CA used as an end entity
-//! (implementing-in-rust.md §2.4). The channel is therefore encrypted and the server is
+//! (docs/design/plugin-protocol.md §2.4). The channel is therefore encrypted and the server is
 //! authenticated to Terraform, but the client is **not** authenticated: a custom
 //! `ClientCertVerifier` that pins PLUGIN_CLIENT_CERT is a later hardening step.
 

@@ -5,7 +5,7 @@
 //! "Keep the user's form": wherever the server answers something *equivalent* to what the
 //! user wrote (`""` for a null description, `null` for `[]`, a URL without its trailing `/`,
 //! an empty secret space path), the state keeps the user's form, so equivalent values never
-//! show up as a diff (peers.md §8 item 8; har-api.md §5.4 (d)).
+//! show up as a diff (docs/design/product.md "Normalisation"; docs/design/har-api.md §5.4 (d)).
 
 use std::collections::BTreeMap;
 
@@ -250,7 +250,7 @@ fn keep_url(prior: Option<&Value>, server: &str) -> Value {
 }
 
 /// A secret space path: `""` is null, and a path that differs only by a surrounding `/` is
-/// the same path. (The server answers `""` when none was given, har-api.md §2.3.)
+/// the same path. (The server answers `""` when none was given, docs/design/har-api.md §2.3.)
 fn keep_space_path(prior: Option<&str>, server: Option<&str>) -> Value {
     let server = server.unwrap_or("").trim();
     let norm = |s: &str| s.trim().trim_matches('/').to_string();
@@ -309,7 +309,7 @@ pub fn registry_state(
 }
 
 /// The upstream list as the server holds it. The OSS server maps a proxy deleted since it
-/// was linked to `""` (har-api.md §2.3): that is no link.
+/// was linked to `""` (docs/design/har-api.md §2.3): that is no link.
 pub fn linked(upstreams: &[String]) -> Vec<String> {
     upstreams
         .iter()
@@ -321,7 +321,7 @@ pub fn linked(upstreams: &[String]) -> Vec<String> {
 /// The whole-registry PUT/POST body from a planned `har_registry` value. `current` is the
 /// registry as the server has it now (on update): the fields this provider does not manage
 /// (`cleanupPolicy`, `isPublic`) are carried over, since PUT replaces everything
-/// (har-api.md §3.4).
+/// (docs/design/har-api.md §3.4).
 pub fn registry_request(
     planned: &Value,
     scope: &Scope,

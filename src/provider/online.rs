@@ -49,7 +49,7 @@ impl Found {
 }
 
 /// The registry named `identifier`, wherever it lives in the account (names are unique
-/// account-wide, har-api.md §3.3).
+/// account-wide, docs/design/har-api.md §3.3).
 pub async fn find(
     client: &Client,
     account: &str,

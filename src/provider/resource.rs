@@ -549,7 +549,7 @@ impl Resource for HarResource {
             },
         };
         let mut reg = created;
-        // The OSS server ignores upstreamProxies on create for GENERIC (har-api.md §3.5) but
+        // The OSS server ignores upstreamProxies on create for GENERIC (docs/design/har-api.md §3.5) but
         // applies them on PUT: re-send once before judging the list.
         if let Some(RegistryConfig::Virtual(v)) = &body.config
             && upstreams(&reg) != v.upstream_proxies
@@ -628,7 +628,7 @@ impl Resource for HarResource {
             return;
         };
         // PUT replaces the whole registry: start from what the server holds now, so that
-        // nothing this provider does not manage is cleared (har-api.md §3.4).
+        // nothing this provider does not manage is cleared (docs/design/har-api.md §3.4).
         let current = match ctx.client.get_registry(&r).await {
             Ok(Some(c)) => c,
             Ok(None) => {

@@ -59,7 +59,7 @@ pub(crate) fn strip_terminator(s: &str) -> &str {
 }
 
 /// `x-api-key` on every request; repeated identical values are fine (the official provider
-/// sends the key twice, har-api.md §1.2).
+/// sends the key twice, docs/design/har-api.md §1.2).
 pub(crate) async fn require_api_key(
     State(state): State<AppState>,
     req: Request,
