@@ -9,7 +9,7 @@
 #   mirror/registry.terraform.io/tfhar/har/          a provider network mirror (index.json,
 #                                                    VERSION.json with h1: and zh: hashes)
 # TFHAR_DIST_DIR replaces dist/ as the output root; TFHAR_PROVIDER_BINARY packages that binary
-# instead of building a release one (tests/package.rs uses both).
+# instead of building a release one (tests/acceptance/package.rs uses both).
 # Sign SHA256SUMS with your release key (gpg --detach-sign) before publishing to a registry;
 # this script does not hold keys.
 set -euo pipefail
