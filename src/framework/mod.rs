@@ -4,7 +4,9 @@
 //! service trait on top of them. It knows nothing of HAR, nor of transport (listening,
 //! TLS and the handshake are `plugin`'s).
 
+pub(crate) mod config_validators;
 pub(crate) mod engine;
+pub(crate) mod model;
 pub(crate) mod plan_modifiers;
 pub(crate) mod provider;
 pub(crate) mod resource;
@@ -32,5 +34,7 @@ pub use schema::{Attribute, Schema};
 pub use validators::Validator;
 
 pub(crate) use crate::protocol::diagnostics::Diagnostic;
+pub(crate) use crate::protocol::value::PathStep;
+pub(crate) use model::Field;
 pub(crate) use plan_modifiers::keep_prior_if_equivalent;
 pub(crate) use schema::Kind;

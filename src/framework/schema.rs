@@ -10,6 +10,7 @@
 
 use std::sync::Arc;
 
+use super::config_validators::ConfigValidator;
 use super::plan_modifiers::PlanModifier;
 use super::validators::Validator;
 use crate::protocol::schema as ps;
@@ -21,6 +22,8 @@ pub struct Schema {
     pub(crate) version: i64,
     pub(crate) description: ps::Description,
     pub(crate) attributes: Vec<Attribute>,
+    /// Rules across attributes, run after the attribute validators and listed in the docs.
+    pub(crate) validators: Vec<Arc<dyn ConfigValidator>>,
 }
 
 impl Schema {
@@ -45,6 +48,12 @@ impl Schema {
 
     pub(crate) fn attributes(mut self, attrs: impl IntoIterator<Item = Attribute>) -> Self {
         self.attributes.extend(attrs);
+        self
+    }
+
+    /// Add a rule across attributes ("required when", "exactly one of", ...).
+    pub fn validator(mut self, v: impl ConfigValidator + 'static) -> Self {
+        self.validators.push(Arc::new(v));
         self
     }
 

@@ -96,6 +96,10 @@ impl Diagnostics {
         self.0.iter()
     }
 
+    pub(crate) fn warning(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
+        self.push(Diagnostic::warning(summary, detail));
+    }
+
     #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()

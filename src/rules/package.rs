@@ -4,23 +4,25 @@ macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident, $what:literal, { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($(#[$vm])* $v),+ }
+        pub(crate) enum $name { $($(#[$vm])* $v),+ }
 
         impl $name {
             /// Every value, in the order the API documents them.
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
+            #[cfg(test)]
+            #[allow(dead_code)] // some enums' tests do not walk every value
+            pub(crate) const ALL: &'static [$name] = &[$($name::$v),+];
             /// The wire spellings of [`Self::ALL`].
-            pub const NAMES: &'static [&'static str] = &[$($s),+];
+            pub(crate) const NAMES: &'static [&'static str] = &[$($s),+];
 
             /// The exact wire spelling (case-sensitive, as the API is).
-            pub fn parse(s: &str) -> Result<Self, $crate::rules::EnumError> {
+            pub(crate) fn parse(s: &str) -> Result<Self, $crate::rules::EnumError> {
                 match s {
                     $($s => Ok($name::$v),)+
                     _ => Err($crate::rules::EnumError::new($what, s, Self::NAMES)),
                 }
             }
 
-            pub fn as_str(self) -> &'static str {
+            pub(crate) fn as_str(self) -> &'static str {
                 match self { $($name::$v => $s),+ }
             }
         }
@@ -28,6 +30,21 @@ macro_rules! string_enum {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        // Models read and write the wire spelling; a value that does not parse is an error
+        // naming what is allowed (the typed-model decoder attaches the attribute path).
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                Self::parse(&s).map_err(serde::de::Error::custom)
             }
         }
 
@@ -70,13 +87,6 @@ string_enum!(
     Wolfi = "WOLFI",
 });
 
-impl PackageType {
-    /// True for the package types of the open-source server; the others exist on SaaS only.
-    pub fn is_oss(self) -> bool {
-        self <= PackageType::Huggingface
-    }
-}
-
 string_enum!(
     /// `config.type`, and the list filter `type`.
     RegistryType, "repository type", {
@@ -97,7 +107,6 @@ mod tests {
         assert_eq!(e.suggestion, Some("DOCKER"));
         assert!(e.to_string().contains("did you mean \"DOCKER\""), "{e}");
         assert!(e.to_string().contains("HELM, NUGET"), "{e}");
-        assert!(PackageType::Go.is_oss() && !PackageType::Raw.is_oss());
         assert_eq!(RegistryType::parse("UPSTREAM"), Ok(RegistryType::Upstream));
     }
 }

@@ -6,6 +6,7 @@
 mod support;
 
 mod bad_config;
+mod client_failures;
 mod data_sources;
 mod default_scope;
 mod drift;

@@ -35,7 +35,6 @@ impl AttributePath {
         self
     }
 
-    #[cfg(test)]
     pub(crate) fn key(mut self, key: impl Into<String>) -> Self {
         self.steps.push(PathStep::ElementKeyString(key.into()));
         self
