@@ -130,6 +130,9 @@ pub async fn check_identifier_free(
                 found.reference.scope
             ));
         }
+        s.push_str(&crate::provider::advice::replacement_keeping_identifier(
+            kind,
+        ));
         s
     } else {
         format!(

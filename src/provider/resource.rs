@@ -17,6 +17,7 @@ use crate::framework::{
     ReadRequest, ReadResponse, Resource, Schema, UpdateRequest, UpdateResponse, ValidateRequest,
 };
 use crate::protocol::value::{AttributePath, PathStep, Value};
+use crate::provider::advice;
 use crate::provider::config::ProviderConfig;
 use crate::provider::diag::{Finding, Severity};
 use crate::provider::model::{self, Defaults, Known, string, strings};
@@ -427,6 +428,15 @@ impl Resource for HarResource {
             // with a null prior state; see `in_state`.
             if let Some(r) = string(prior, "id").value() {
                 self.in_state().insert(r.to_string());
+                // Terraform shows only this call's warnings, not the create half's.
+                if !resp.requires_replace.is_empty()
+                    && string(prior, "identifier") == string(&resp.planned, "identifier")
+                {
+                    let (summary, detail) = advice::replacing_in_place(self.kind.type_name(), r);
+                    findings.push(
+                        Finding::warning(summary, detail).at(AttributePath::root("identifier")),
+                    );
+                }
             }
         }
         let stop = crate::provider::diag::has_errors(&findings);
@@ -686,18 +696,14 @@ impl Resource for HarResource {
                 .message()
                 .is_some_and(|m| m.contains("is being used") || m.contains("used inside"));
             if still_used {
-                resp.diagnostics.error(
-                    format!("Cannot delete {} {}: still listed by a registry", self.kind.noun(), r.identifier),
-                    format!(
-                        "{doing}: {e}\n\nA registry still lists it in its upstream proxies. If that \
-                         registry is in this configuration and this same apply removes the proxy \
-                         from its upstream_proxies, note that Terraform deletes a removed resource \
-                         before it updates the resources that referred to it: apply the registry \
-                         change first (terraform apply -target=har_registry.<name>), then apply \
-                         again. If the registry is outside this configuration, remove the proxy \
-                         from its upstream list there first."
-                    ),
+                let registries = advice::registries_listing(e.message().unwrap_or_default());
+                let (summary, detail) = advice::delete_refused(
+                    self.kind.noun(),
+                    &r.identifier,
+                    &registries,
+                    &format!("{doing}: {e}"),
                 );
+                resp.diagnostics.error(summary, detail);
             } else {
                 resp.diagnostics
                     .push(to_diagnostic(Finding::api(&doing, &e)));
