@@ -13,11 +13,11 @@
 # on any failure.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-root=$ROOT
+root="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=scripts/lib/tools.sh
-source "$ROOT/scripts/lib/tools.sh"   # sets target_dir
+source "$root/scripts/lib/tools.sh"   # sets target_dir
+cd "$root"
+ROOT=$root
 VENV=${SCHEMATHESIS_VENV:-$target_dir/schemathesis-venv}
 MAX_EXAMPLES=${MAX_EXAMPLES:-20}
 API_KEY=schemathesis-key

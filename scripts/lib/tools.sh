@@ -4,10 +4,12 @@
 # CARGO_TARGET_DIR) changes.
 
 root="${root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
-# Where cargo builds: CARGO_TARGET_DIR when set (relative paths are relative to the
-# checkout, where the scripts run cargo), else target/ in the checkout.
+# Where cargo builds: CARGO_TARGET_DIR when set, else target/ in the checkout. A relative
+# CARGO_TARGET_DIR is made absolute from where the script was started (and exported so, as
+# the scripts run cargo from the checkout).
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
-case "$target_dir" in /*) ;; *) target_dir="$root/$target_dir" ;; esac
+case "$target_dir" in /*) ;; *) target_dir="$PWD/$target_dir" ;; esac
+if [ -n "${CARGO_TARGET_DIR:-}" ]; then export CARGO_TARGET_DIR="$target_dir"; fi
 tools_dir="$target_dir/tools"
 
 # cargo from rustup may not be on PATH in a non-login shell (CI).
