@@ -197,3 +197,25 @@ fn install_script_then_plain_terraform_init_and_apply() {
     assert_eq!(code, Some(0), "the plan after apply is empty:\n{plan}");
     ok(&["destroy", "-input=false", "-no-color", "-auto-approve"]);
 }
+
+/// `--help` of the user-facing scripts prints their header comment, and nothing of the code.
+#[test]
+fn script_help_is_the_header() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (script, says) in [
+        ("scripts/install.sh", "--no-build"),
+        ("scripts/quickstart.sh", "--fresh-home"),
+    ] {
+        let out = Command::new(root.join(script))
+            .arg("--help")
+            .output()
+            .expect("run the script");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{script} --help failed");
+        assert!(text.contains(says), "{script} --help:\n{text}");
+        assert!(
+            !text.contains("set -euo") && !text.contains("#!") && !text.contains("\n# "),
+            "{script} --help prints more than its header:\n{text}"
+        );
+    }
+}
