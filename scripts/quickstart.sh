@@ -129,3 +129,6 @@ Next steps:
     HARNESS_PLATFORM_API_KEY to your account and an API key.
   * Module tests and drift checks in CI: docs/guides/.
 EOF
+if [ "$fresh_home" = 1 ]; then
+  echo "(--fresh-home: this run's HOME was temporary; ./scripts/install.sh installs for real)"
+fi
