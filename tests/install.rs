@@ -1,5 +1,5 @@
 //! `scripts/install.sh` as a user runs it, into a temporary HOME: the provider lands in
-//! Terraform's implied local mirror and har-local in ~/.local/bin; then, from a directory
+//! Terraform's implied local mirror, har-local and tfhar in ~/.local/bin; then, from a directory
 //! outside the repository and with no CLI configuration at all (no dev_overrides, no
 //! mirror block), a plain `terraform init` finds the provider and `apply` works against the
 //! installed har-local.
@@ -30,6 +30,7 @@ fn fake_target_dir(dir: &Path) -> PathBuf {
     for bin in [
         env!("CARGO_BIN_EXE_terraform-provider-har"),
         env!("CARGO_BIN_EXE_har-local"),
+        env!("CARGO_BIN_EXE_tfhar"),
     ] {
         let bin = Path::new(bin);
         std::os::unix::fs::symlink(bin, release.join(bin.file_name().expect("name")))
@@ -129,7 +130,8 @@ fn install_script_then_plain_terraform_init_and_apply() {
     ));
     let provider = mirror.join(format!("terraform-provider-har_v{VERSION}"));
     let har_local = home.join(".local/bin/har-local");
-    for installed in [&provider, &har_local] {
+    let tfhar = home.join(".local/bin/tfhar");
+    for installed in [&provider, &har_local, &tfhar] {
         let meta = std::fs::metadata(installed)
             .unwrap_or_else(|e| panic!("{} not installed ({e}):\n{said}", installed.display()));
         assert!(
