@@ -65,7 +65,7 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc"
 : >"$TF_CLI_CONFIG_FILE"
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
-say "Building and installing (the first build takes several minutes)"
+say "Building and installing with scripts/install.sh"
 "$root/scripts/install.sh"
 
 say "Starting har-local with a temporary database"
