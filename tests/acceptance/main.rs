@@ -13,6 +13,7 @@ mod drift;
 mod examples;
 mod import;
 mod link;
+mod linked_proxy;
 mod logs;
 mod package;
 mod registry;

@@ -109,8 +109,9 @@ fn docker_with_three_proxies_and_reorder(acc: &Acc) {
     assert_eq!(attrs(&tf, "har_registry.docker")["uuid"], s["uuid"]);
 
     // Unlink two and delete them: Terraform deletes removed resources before it updates
-    // the registry that listed them, so the first apply stops with the server's message
-    // and the way out; applying the registry first, then the rest, works.
+    // the registry that listed them, so the first apply (without create_before_destroy on
+    // the proxies) stops with the server's message and the setting that avoids it; applying
+    // the registry first, then the rest, works too.
     tf.config(&acc.config(
         r#"resource "har_upstream_proxy" "hub" {
   identifier   = "rg-hub"
@@ -128,9 +129,9 @@ resource "har_registry" "docker" {
     ));
     tf.apply()
         .assert_failure()
-        .assert_says("still listed by a registry")
+        .assert_says("still listed by registry rg-docker")
         .assert_says("is being used inside Registry")
-        .assert_says("-target=har_registry.");
+        .assert_says("create_before_destroy = true");
     tf.run(&[
         "apply",
         "-input=false",
