@@ -7,7 +7,7 @@ mod support;
 
 use std::path::Path;
 
-use support::acc::{Acc, Says};
+use support::acc::{Acc, AssertSays};
 use support::terraform::Terraform;
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -41,12 +41,12 @@ fn module_example_passes_terraform_test() {
         &tf.work_dir(),
     );
     let out = tf.run(&["test", "-no-color"]);
-    out.succeeds()
-        .says("run \"docker_hub_then_the_mirrors\"... pass")
-        .says("run \"a_mirror_renamed_in_one_apply\"... pass")
-        .says("run \"a_bad_name_is_refused\"... pass")
-        .says("run \"a_registry_needs_an_upstream\"... pass")
-        .says("4 passed, 0 failed");
+    out.assert_success()
+        .assert_says("run \"docker_hub_then_the_mirrors\"... pass")
+        .assert_says("run \"a_mirror_renamed_in_one_apply\"... pass")
+        .assert_says("run \"a_bad_name_is_refused\"... pass")
+        .assert_says("run \"a_registry_needs_an_upstream\"... pass")
+        .assert_says("4 passed, 0 failed");
     assert!(
         acc.snapshot("tt-docker").is_empty(),
         "terraform test destroys everything it created"

@@ -3,12 +3,12 @@
 //! value wrong in case or by a letter gets a "did you mean". har-local is snapshotted before
 //! and after: no registry is created or modified.
 
-mod support;
+use crate::support;
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use support::acc::{Acc, Says};
+use support::acc::{Acc, AssertSays};
 
 fn proxy(body: &str) -> String {
     format!("resource \"har_upstream_proxy\" \"p\" {{\n{body}\n}}")
@@ -261,9 +261,9 @@ fn every_rule_fails_the_plan_before_any_write(acc: &Acc) {
                         let tf = acc.tf();
                         tf.config(&acc.config(hcl));
                         let out = tf.plan();
-                        out.fails();
+                        out.assert_failure();
                         for p in phrases {
-                            out.says(p);
+                            out.assert_says(p);
                         }
                     }));
                     if ok.is_err() {
@@ -295,11 +295,11 @@ resource "har_registry" "r" {
   package_type = "DOCKER"
 }"#,
     ));
-    tf.plan().succeeds();
+    tf.plan().assert_success();
     tf.apply()
-        .fails()
-        .says("Invalid identifier")
-        .says("must start with a letter");
+        .assert_failure()
+        .assert_says("Invalid identifier")
+        .assert_says("must start with a letter");
     assert!(acc.snapshot("").is_empty());
 }
 
@@ -319,6 +319,6 @@ fn ecr_url_on_another_host_is_a_warning(acc: &Acc) {
 }"#,
     ));
     tf.plan()
-        .succeeds()
-        .says("Warning: url does not look like AWS ECR");
+        .assert_success()
+        .assert_says("Warning: url does not look like AWS ECR");
 }

@@ -1,9 +1,9 @@
 //! The provider's default scope (HARNESS_ORG_ID / HARNESS_PROJECT_ID): resources and data
 //! sources without org_id/project_id live there, and the plan shows it.
 
-mod support;
+use crate::support;
 
-use support::acc::{Acc, Says, apply_clean, attrs};
+use support::acc::{Acc, AssertSays, apply_clean, attrs};
 
 #[test]
 fn provider_default_scope() {
@@ -29,11 +29,11 @@ resource "har_registry" "org_level" {
 }"#,
     ));
     tf.plan()
-        .succeeds()
-        .says(r#"id = "acct/team/web/sc-reg""#)
-        .says(r#"org_id = "team""#)
-        .says(r#"project_id = "web""#)
-        .says(r#"id = "acct/team/api/sc-org""#);
+        .assert_success()
+        .assert_says(r#"id = "acct/team/web/sc-reg""#)
+        .assert_says(r#"org_id = "team""#)
+        .assert_says(r#"project_id = "web""#)
+        .assert_says(r#"id = "acct/team/api/sc-org""#);
     apply_clean(&tf);
     assert!(acc.exists("acct/team/web/sc-reg"));
     assert!(acc.exists("acct/team/web/sc-hub"));
@@ -48,7 +48,7 @@ resource "har_registry" "org_level" {
 }
 data "har_registries" "here" {}"#,
     ));
-    ds.apply().succeeds();
+    ds.apply().assert_success();
     assert_eq!(
         attrs(&ds, "data.har_registry.r")["id"],
         "acct/team/web/sc-reg"
@@ -84,11 +84,11 @@ resource "har_registry" "org_level" {
 }"#,
     ));
     tf.plan()
-        .succeeds()
-        .replaces("har_registry.r")
-        .replaces("har_upstream_proxy.hub");
+        .assert_success()
+        .assert_replaces("har_registry.r")
+        .assert_replaces("har_upstream_proxy.hub");
     apply_clean(&tf);
     assert!(acc.exists("acct/team/sc-reg") && acc.exists("acct/team/sc-hub"));
     assert!(!acc.exists("acct/team/web/sc-reg"));
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }

@@ -2,10 +2,10 @@
 //! `terraform plan -generate-config-out` whose generated configuration plans with no change;
 //! a clear error for the wrong resource type, a bad ID or another account.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
-use support::acc::{Acc, Says, Scenario, apply_clean, attrs, import, run_all};
+use support::acc::{Acc, AssertSays, Scenario, apply_clean, attrs, import, run_all};
 
 const SCENARIOS: &[Scenario] = &[
     ("cli_import", cli_import),
@@ -88,11 +88,11 @@ fn cli_import(acc: &Acc) {
     seed(acc, "im1", "o1");
     let tf = acc.tf();
     tf.config(&handwritten(acc, "im1", "o1"));
-    import(&tf, "har_registry.reg", "acct/o1/im1-reg").succeeds();
-    import(&tf, "har_upstream_proxy.hub", "acct/o1/im1-hub").succeeds();
-    import(&tf, "har_upstream_proxy.up", "acct/o1/im1-up").succeeds();
+    import(&tf, "har_registry.reg", "acct/o1/im1-reg").assert_success();
+    import(&tf, "har_upstream_proxy.hub", "acct/o1/im1-hub").assert_success();
+    import(&tf, "har_upstream_proxy.up", "acct/o1/im1-up").assert_success();
     assert_eq!(attrs(&tf, "har_registry.reg")["id"], "acct/o1/im1-reg");
-    tf.plan_detailed().is_empty();
+    tf.plan_detailed().assert_no_changes();
     // Managed from now on: an update works.
     tf.config(&handwritten(acc, "im1", "o1").replace("\"imported\"", "\"adopted\""));
     apply_clean(&tf);
@@ -118,12 +118,12 @@ import {
 "#;
     tf.config(&format!("{}{blocks}", handwritten(acc, "im2", "o2")));
     tf.plan()
-        .succeeds()
-        .says("Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.");
+        .assert_success()
+        .assert_says("Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.");
     tf.apply()
-        .succeeds()
-        .says("3 imported, 0 added, 0 changed, 0 destroyed");
-    tf.plan_detailed().is_empty();
+        .assert_success()
+        .assert_says("3 imported, 0 added, 0 changed, 0 destroyed");
+    tf.plan_detailed().assert_no_changes();
 }
 
 fn generate_config_out(acc: &Acc) {
@@ -151,8 +151,8 @@ import {
         "-no-color",
         "-generate-config-out=generated.tf",
     ])
-    .succeeds()
-    .says("Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.");
+    .assert_success()
+    .assert_says("Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.");
     let generated =
         std::fs::read_to_string(tf.work_dir().join("generated.tf")).expect("generated.tf");
     assert!(
@@ -164,9 +164,9 @@ import {
         "{generated}"
     );
     tf.apply()
-        .succeeds()
-        .says("3 imported, 0 added, 0 changed, 0 destroyed");
-    tf.plan_detailed().is_empty();
+        .assert_success()
+        .assert_says("3 imported, 0 added, 0 changed, 0 destroyed");
+    tf.plan_detailed().assert_no_changes();
 }
 
 fn generated_config_with_inline_access_key(acc: &Acc) {
@@ -194,9 +194,9 @@ import {
         "-no-color",
         "-generate-config-out=generated.tf",
     ])
-    .fails()
-    .says("Missing access key")
-    .says("`null # sensitive`: put the key there");
+    .assert_failure()
+    .assert_says("Missing access key")
+    .assert_says("`null # sensitive`: put the key there");
     let path = tf.work_dir().join("generated.tf");
     let generated = std::fs::read_to_string(&path).expect("generated.tf");
     assert!(generated.contains("null # sensitive"), "{generated}");
@@ -205,8 +205,8 @@ import {
         generated.replace("null # sensitive", "\"AKIAINLINE\""),
     )
     .expect("edit");
-    tf.apply().succeeds().says("1 imported");
-    tf.plan_detailed().is_empty();
+    tf.apply().assert_success().assert_says("1 imported");
+    tf.plan_detailed().assert_no_changes();
 }
 
 fn wrong_type_and_bad_ids(acc: &Acc) {
@@ -214,20 +214,20 @@ fn wrong_type_and_bad_ids(acc: &Acc) {
     let tf = acc.tf();
     tf.config(&handwritten(acc, "im5", "o5"));
     import(&tf, "har_registry.reg", "acct/o5/im5-hub")
-        .fails()
-        .says("is an upstream proxy (config.type = UPSTREAM), not a registry")
-        .says("har_upstream_proxy");
+        .assert_failure()
+        .assert_says("is an upstream proxy (config.type = UPSTREAM), not a registry")
+        .assert_says("har_upstream_proxy");
     import(&tf, "har_upstream_proxy.hub", "acct/o5/im5-reg")
-        .fails()
-        .says("is a registry (config.type = VIRTUAL), not an upstream proxy");
+        .assert_failure()
+        .assert_says("is a registry (config.type = VIRTUAL), not an upstream proxy");
     import(&tf, "har_registry.reg", "im5-reg")
-        .fails()
-        .says("Invalid import ID")
-        .says("acct/org/project/docker-main");
+        .assert_failure()
+        .assert_says("Invalid import ID")
+        .assert_says("acct/org/project/docker-main");
     import(&tf, "har_registry.reg", "other/o5/im5-reg")
-        .fails()
-        .says("Import ID in another account");
+        .assert_failure()
+        .assert_says("Import ID in another account");
     import(&tf, "har_registry.reg", "acct/o5/im5-nothing")
-        .fails()
-        .says("Cannot import non-existent remote object");
+        .assert_failure()
+        .assert_says("Cannot import non-existent remote object");
 }

@@ -1,7 +1,7 @@
 //! The provider with the real terraform binary: schema, handshake (AutoMTLS and plain),
 //! reattach, and provider-block validation.
 
-mod support;
+use crate::support;
 
 use support::terraform::{DebugProvider, PROVIDER_ADDRESS, Terraform, with_provider};
 
@@ -37,14 +37,14 @@ fn providers_schema_lists_the_provider_block() {
 fn plan_with_automtls_handshake_succeeds() {
     let tf = Terraform::new();
     tf.config(&with_provider(EMPTY_PROVIDER));
-    tf.plan().succeeds().mentions("No changes");
+    tf.plan().assert_success().assert_mentions("No changes");
 }
 
 #[test]
 fn plan_without_plugin_tls_succeeds() {
     let tf = Terraform::new().env("TF_DISABLE_PLUGIN_TLS", "1");
     tf.config(&with_provider(EMPTY_PROVIDER));
-    tf.plan().succeeds().mentions("No changes");
+    tf.plan().assert_success().assert_mentions("No changes");
 }
 
 #[test]
@@ -52,8 +52,8 @@ fn reattached_debug_provider_serves_several_runs() {
     let provider = DebugProvider::start();
     let tf = Terraform::reattach(&provider);
     tf.config(&with_provider(EMPTY_PROVIDER));
-    tf.plan().succeeds();
-    tf.plan_detailed().is_empty();
+    tf.plan().assert_success();
+    tf.plan_detailed().assert_no_changes();
 }
 
 /// Terraform prunes a provider that no resource or data source uses, so it never
@@ -73,7 +73,7 @@ data "har_registries" "all" {}
 "#,
     ));
     tf.plan()
-        .fails()
-        .mentions("endpoint")
-        .mentions("Invalid URL");
+        .assert_failure()
+        .assert_mentions("endpoint")
+        .assert_mentions("Invalid URL");
 }

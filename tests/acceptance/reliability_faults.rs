@@ -10,7 +10,7 @@
 //! The figures (faults by kind and before/after phase, retries and adoptions from the
 //! provider's log) are printed: `cargo test --test reliability_faults -- --nocapture`.
 
-mod support;
+use crate::support;
 
 use support::reliability::{
     Work, assert_agree, counts, figures, fleet, server, server_objects, server_with, state_objects,
@@ -31,8 +31,8 @@ fn run(seed: u64) -> String {
     // an empty plan and server = state; then destroy.
     for (stage, links, desc) in [("create", 4, "faulted"), ("update", 3, "faulted-v2")] {
         w.tf.config(&fleet(&prefix, PROXIES, REGISTRIES, links, desc));
-        w.apply(16).succeeds();
-        w.plan_detailed(16).is_empty();
+        w.apply(16).assert_success();
+        w.plan_detailed(16).assert_no_changes();
         let n = assert_agree(&h, &w.tf);
         assert_eq!(n, total, "every resource is in state");
         lines.push(format!(
@@ -47,7 +47,7 @@ fn run(seed: u64) -> String {
         "-auto-approve",
         "-parallelism=16",
     ])
-    .succeeds();
+    .assert_success();
     assert!(server_objects(&h).is_empty(), "destroy left objects behind");
     let c = counts(&h);
     assert!(
@@ -102,7 +102,8 @@ fn spent_budget_before_the_effect_says_nothing_was_created() {
     let w = Work::with_env(&h, &[], &THREE_ATTEMPTS);
     w.tf.config(&two_proxies("nb"));
     let out = w.apply(4);
-    out.fails().mentions("gave up after 3 attempts");
+    out.assert_failure()
+        .assert_mentions("gave up after 3 attempts");
     let flat = out
         .output()
         .split_whitespace()
@@ -132,8 +133,8 @@ fn spent_budget_after_the_effect_adopts_what_was_created() {
     let h = server_with(1.0, 9, &["--fault-writes-only", "--fault-phase", "after"]);
     let w = Work::with_env(&h, &[], &THREE_ATTEMPTS);
     w.tf.config(&two_proxies("na"));
-    w.apply(4).succeeds();
-    w.plan_detailed(4).is_empty();
+    w.apply(4).assert_success();
+    w.plan_detailed(4).assert_no_changes();
     assert_eq!(assert_agree(&h, &w.tf), 2);
     eprintln!(
         "retries ran out after the effect: {}; adopted={}",
@@ -180,7 +181,7 @@ fn a_name_taken_meanwhile_is_not_adopted() {
          resource \"har_registry\" \"theirs\" {\n  identifier = \"lost-theirs\"\n  package_type = \"DOCKER\"\n  description = \"ours\"\n}\n",
     ));
     let out = w.apply(2);
-    out.fails();
+    out.assert_failure();
     let flat = out
         .output()
         .split_whitespace()
@@ -207,7 +208,7 @@ fn a_name_taken_meanwhile_is_not_adopted() {
          resource \"har_registry\" \"mine\" {\n  identifier = \"lost-mine\"\n  package_type = \"DOCKER\"\n  description = \"ours\"\n}\n",
     ));
     w.tf.run(&["destroy", "-input=false", "-no-color", "-auto-approve"])
-        .succeeds();
+        .assert_success();
     let left = server_objects(&h);
     assert_eq!(left.keys().collect::<Vec<_>>(), ["acct/lost-theirs"]);
     assert_eq!(left["acct/lost-theirs"].description, "another team's");

@@ -1,28 +1,28 @@
-//! The tfplugin6 `Provider` gRPC service: decodes each request, calls the framework,
-//! encodes the answer. Every failure becomes a diagnostic; gRPC errors are reserved for
-//! RPCs Terraform 1.11 never calls (they answer `Unimplemented` through the default stubs).
+//! The framework's implementation of the tfplugin6 `Provider` service (the trait the
+//! protocol layer generates), as terraform-plugin-framework's fwserver: decodes each
+//! request, dispatches to the resource or data source, applies the framework's rules
+//! (schema validation, default planning, unknown and write-only checks), encodes the
+//! answer. Every failure becomes a diagnostic; gRPC errors are reserved for RPCs Terraform
+//! 1.11 never calls (they answer `Unimplemented` through the default stubs).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use tonic::{Request, Response, Status};
 
-use super::convert::{
-    decode_dynamic, diagnostics_to_proto, encode_dynamic, path_to_proto, schema_to_proto,
-};
-use super::diagnostics::Diagnostics;
-use super::proto::tfplugin6 as pb;
-use super::value::{Type, Value, json};
-use crate::framework::engine;
-use crate::framework::{
+use super::engine;
+use super::{
     ConfigureRequest, CreateRequest, DataSource, DataSourceReadRequest, DataSourceReadResponse,
     DeleteRequest, DeleteResponse, ImportRequest, ImportResponse, ModifyPlanRequest,
     ModifyPlanResponse, Provider, ReadRequest, Resource, Schema, StateResponse, UpdateRequest,
     UpgradeRequest, UpgradeResponse, ValidateRequest,
 };
-
-/// 256 MiB, as terraform-plugin-go: large states must not hit tonic's 4 MiB default.
-pub const MAX_MESSAGE_SIZE: usize = 256 << 20;
+use crate::protocol::convert::{
+    decode_dynamic, diagnostics_to_proto, encode_dynamic, path_to_proto, schema_to_proto,
+};
+use crate::protocol::diagnostics::Diagnostics;
+use crate::protocol::proto::tfplugin6 as pb;
+use crate::protocol::value::{Type, Value, json};
 
 struct ResourceEntry {
     resource: Arc<dyn Resource>,
@@ -45,15 +45,15 @@ struct Inner {
     schema_response: pb::get_provider_schema::Response,
 }
 
-/// The gRPC service. Cheap to clone.
+/// The provider behind the tfplugin6 service. Cheap to clone.
 #[derive(Clone)]
-pub struct GrpcProvider {
+pub(crate) struct FrameworkServer {
     inner: Arc<Inner>,
 }
 
-impl GrpcProvider {
+impl FrameworkServer {
     /// Collect schemas once: they are static for the life of the process.
-    pub fn new(provider: Arc<dyn Provider>) -> Self {
+    pub(crate) fn new(provider: Arc<dyn Provider>) -> Self {
         let provider_schema = provider.schema();
         let provider_ty = provider_schema.value_type();
         let resources: BTreeMap<_, _> = provider
@@ -120,13 +120,6 @@ impl GrpcProvider {
                 schema_response,
             }),
         }
-    }
-
-    /// The tonic service with 256 MiB message limits.
-    pub fn into_service(self) -> pb::provider_server::ProviderServer<Self> {
-        pb::provider_server::ProviderServer::new(self)
-            .max_decoding_message_size(MAX_MESSAGE_SIZE)
-            .max_encoding_message_size(MAX_MESSAGE_SIZE)
     }
 
     fn resource(&self, type_name: &str, diags: &mut Diagnostics) -> Option<&ResourceEntry> {
@@ -201,7 +194,7 @@ macro_rules! reply {
 }
 
 #[tonic::async_trait]
-impl pb::provider_server::Provider for GrpcProvider {
+impl pb::provider_server::Provider for FrameworkServer {
     async fn get_metadata(
         &self,
         _request: Request<pb::get_metadata::Request>,

@@ -3,10 +3,10 @@
 //! elsewhere in the account, with the import command to adopt it), and the check after every
 //! write that fails loudly when the server silently drops a proxy.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
-use support::acc::{Acc, Says, Scenario, apply_clean, attrs, run_all};
+use support::acc::{Acc, AssertSays, Scenario, apply_clean, attrs, run_all};
 
 const SCENARIOS: &[Scenario] = &[
     ("plan_time_link_errors", plan_time_link_errors),
@@ -49,12 +49,12 @@ fn plan_time_link_errors(acc: &Acc) {
     ));
     let before = acc.snapshot("ln-reg");
     let out = tf.plan();
-    out.fails()
-        .says("Upstream proxy cannot be linked")
-        .says("upstream_proxies[1]: upstream proxy \"ln-helm\" has package type HELM")
-        .says("upstream_proxies[2]: \"ln-virtual\" is a registry (VIRTUAL)")
-        .says("upstream_proxies[3]: upstream proxy \"ln-hidden\" lives in acct/other")
-        .does_not_mention("upstream_proxies[0]");
+    out.assert_failure()
+        .assert_says("Upstream proxy cannot be linked")
+        .assert_says("upstream_proxies[1]: upstream proxy \"ln-helm\" has package type HELM")
+        .assert_says("upstream_proxies[2]: \"ln-virtual\" is a registry (VIRTUAL)")
+        .assert_says("upstream_proxies[3]: upstream proxy \"ln-hidden\" lives in acct/other")
+        .assert_does_not_mention("upstream_proxies[0]");
     assert_eq!(
         acc.snapshot("ln-reg"),
         before,
@@ -79,10 +79,10 @@ fn identifier_taken(acc: &Acc) {
 }"#,
     ));
     tf.plan()
-        .fails()
-        .says("Identifier already taken")
-        .says("terraform import har_upstream_proxy.<name> acct/elsewhere/ln-taken")
-        .says("set org_id/project_id to match");
+        .assert_failure()
+        .assert_says("Identifier already taken")
+        .assert_says("terraform import har_upstream_proxy.<name> acct/elsewhere/ln-taken")
+        .assert_says("set org_id/project_id to match");
     // Same scope: the import command works as printed.
     tf.config(&acc.config(
         r#"resource "har_registry" "r" {
@@ -91,10 +91,10 @@ fn identifier_taken(acc: &Acc) {
 }"#,
     ));
     tf.plan()
-        .fails()
-        .says("terraform import har_registry.<name> acct/ln-taken-reg");
-    support::acc::import(&tf, "har_registry.r", "acct/ln-taken-reg").succeeds();
-    tf.plan_detailed().is_empty();
+        .assert_failure()
+        .assert_says("terraform import har_registry.<name> acct/ln-taken-reg");
+    support::acc::import(&tf, "har_registry.r", "acct/ln-taken-reg").assert_success();
+    tf.plan_detailed().assert_no_changes();
     // Taken by the other kind: says which resource type manages it.
     let tf2 = acc.tf();
     tf2.config(&acc.config(
@@ -104,8 +104,8 @@ fn identifier_taken(acc: &Acc) {
 }"#,
     ));
     tf2.plan()
-        .fails()
-        .says("is managed with the har_upstream_proxy resource");
+        .assert_failure()
+        .assert_says("is managed with the har_upstream_proxy resource");
 }
 
 fn silent_drop_of_missing_proxy(acc: &Acc) {
@@ -124,12 +124,12 @@ resource "har_registry" "r" {
 }"#,
     ));
     // Plan is fine: a proxy that does not exist yet may be created by the same apply.
-    tf.plan().succeeds();
+    tf.plan().assert_success();
     tf.apply()
-        .fails()
-        .says("Upstream proxies dropped by the server")
-        .says("ln-ghost: no registry or proxy named \"ln-ghost\" exists")
-        .says("The registry now holds [\"ln-real\"]");
+        .assert_failure()
+        .assert_says("Upstream proxies dropped by the server")
+        .assert_says("ln-ghost: no registry or proxy named \"ln-ghost\" exists")
+        .assert_says("The registry now holds [\"ln-real\"]");
     // The created registry is not lost: it is in state, with what the server holds.
     assert_eq!(
         acc.registry("acct/ln-drop")["config"]["upstreamProxies"],
@@ -138,8 +138,8 @@ resource "har_registry" "r" {
     let s = attrs(&tf, "har_registry.r");
     assert_eq!(s["upstream_proxies"], json!(["ln-real"]));
     // And the next plan shows the difference instead of hiding it.
-    tf.plan_detailed().has_changes();
-    tf.destroy().succeeds();
+    tf.plan_detailed().assert_changes();
+    tf.destroy().assert_success();
 }
 
 fn silent_drop_of_other_package_type(acc: &Acc) {
@@ -173,9 +173,9 @@ fn silent_drop_of_other_package_type(acc: &Acc) {
         "-auto-approve",
         "-refresh=false",
     ])
-    .fails()
-    .says("Upstream proxies dropped by the server")
-    .says(
+    .assert_failure()
+    .assert_says("Upstream proxies dropped by the server")
+    .assert_says(
         "ln-swapped: upstream proxy \"ln-swapped\" has package type HELM, this registry is DOCKER",
     );
     assert_eq!(acc.registry("acct/ln-stale")["description"], "two");
@@ -184,7 +184,9 @@ fn silent_drop_of_other_package_type(acc: &Acc) {
         json!(null)
     );
     // A normal plan now refuses the link before any write.
-    tf.plan().fails().says("has package type HELM");
+    tf.plan()
+        .assert_failure()
+        .assert_says("has package type HELM");
 }
 
 fn saved_plan_rechecked_at_apply(acc: &Acc) {
@@ -197,13 +199,13 @@ fn saved_plan_rechecked_at_apply(acc: &Acc) {
 }"#,
     ));
     tf.run(&["plan", "-input=false", "-no-color", "-out=tfplan"])
-        .succeeds();
+        .assert_success();
     // Between plan and apply, someone creates the proxy with another package type.
     acc.create_proxy("acct", "ln-late", "GO");
     let before = acc.snapshot("ln-late");
     tf.run(&["apply", "-input=false", "-no-color", "tfplan"])
-        .fails()
-        .says("upstream proxy \"ln-late\" has package type GO");
+        .assert_failure()
+        .assert_says("upstream proxy \"ln-late\" has package type GO");
     assert!(!acc.exists("acct/ln-saved"));
     assert_eq!(acc.snapshot("ln-late"), before);
 }
@@ -228,22 +230,22 @@ resource "har_registry" "r" {{
     };
     // A proxy to be created with another package type is caught at plan, not by the server.
     tf.config(&cfg("HELM", "DOCKER"));
-    tf.plan()
-        .fails()
-        .says("upstream proxy \"ln-pair-proxy\" has package type HELM, this registry is DOCKER");
+    tf.plan().assert_failure().assert_says(
+        "upstream proxy \"ln-pair-proxy\" has package type HELM, this registry is DOCKER",
+    );
     assert!(!acc.exists("acct/ln-pair-proxy"));
     tf.config(&cfg("DOCKER", "DOCKER"));
     apply_clean(&tf);
     // Both change package type together: the registry is judged against the proxy as planned.
     tf.config(&cfg("HELM", "HELM"));
     tf.plan()
-        .succeeds()
-        .replaces("har_registry.r")
-        .replaces("har_upstream_proxy.p");
+        .assert_success()
+        .assert_replaces("har_registry.r")
+        .assert_replaces("har_upstream_proxy.p");
     apply_clean(&tf);
     assert_eq!(
         acc.registry("acct/ln-pair")["config"]["upstreamProxies"],
         json!(["ln-pair-proxy"])
     );
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }

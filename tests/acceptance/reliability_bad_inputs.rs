@@ -6,7 +6,7 @@
 //! at plan, with an error naming the attribute, and no write may reach har-local (its request
 //! counter and a full listing before and after).
 
-mod support;
+use crate::support;
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};

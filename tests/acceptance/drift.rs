@@ -1,10 +1,10 @@
 //! Drift: changes made behind Terraform's back (direct HTTP calls to har-local) show up in
 //! `terraform plan -detailed-exitcode` (exit code 2) and the next apply puts them back.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
-use support::acc::{Acc, Says, Scenario, apply_clean, run_all};
+use support::acc::{Acc, AssertSays, Scenario, apply_clean, run_all};
 
 const SCENARIOS: &[Scenario] = &[
     ("registry_deleted", registry_deleted),
@@ -57,15 +57,15 @@ fn registry_deleted(acc: &Acc) {
     apply_clean(&tf);
     assert_eq!(acc.delete("acct/dr1-reg").status, 200);
     tf.plan_detailed()
-        .has_changes()
-        .creates("har_registry.r")
-        .says("Plan: 1 to add, 0 to change, 0 to destroy.");
+        .assert_changes()
+        .assert_creates("har_registry.r")
+        .assert_says("Plan: 1 to add, 0 to change, 0 to destroy.");
     apply_clean(&tf);
     assert_eq!(
         acc.registry("acct/dr1-reg")["config"]["upstreamProxies"],
         json!(["dr1-a", "dr1-b"])
     );
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }
 
 fn proxy_unlinked(acc: &Acc) {
@@ -76,9 +76,9 @@ fn proxy_unlinked(acc: &Acc) {
         d["config"]["upstreamProxies"] = json!(["dr2-a"]);
     });
     tf.plan_detailed()
-        .has_changes()
-        .updates("har_registry.r")
-        .says("+ \"dr2-b\",");
+        .assert_changes()
+        .assert_updates("har_registry.r")
+        .assert_says("+ \"dr2-b\",");
     apply_clean(&tf);
     assert_eq!(
         acc.registry("acct/dr2-reg")["config"]["upstreamProxies"],
@@ -88,9 +88,11 @@ fn proxy_unlinked(acc: &Acc) {
     acc.modify("acct/dr2-reg", |d| {
         d["config"]["upstreamProxies"] = json!(["dr2-b", "dr2-a"]);
     });
-    tf.plan_detailed().has_changes().updates("har_registry.r");
+    tf.plan_detailed()
+        .assert_changes()
+        .assert_updates("har_registry.r");
     apply_clean(&tf);
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }
 
 fn description_changed(acc: &Acc) {
@@ -101,16 +103,18 @@ fn description_changed(acc: &Acc) {
         d["description"] = json!("changed by hand")
     });
     tf.plan_detailed()
-        .has_changes()
-        .updates("har_registry.r")
-        .says(r#"~ description = "changed by hand" -> "managed""#);
+        .assert_changes()
+        .assert_updates("har_registry.r")
+        .assert_says(r#"~ description = "changed by hand" -> "managed""#);
     apply_clean(&tf);
     assert_eq!(acc.registry("acct/dr3-reg")["description"], "managed");
     // Labels added by hand on a registry that has none in config: drift as well.
     acc.modify("acct/dr3-reg", |d| d["labels"] = json!(["x"]));
-    tf.plan_detailed().has_changes().updates("har_registry.r");
+    tf.plan_detailed()
+        .assert_changes()
+        .assert_updates("har_registry.r");
     apply_clean(&tf);
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }
 
 fn proxy_settings_changed(acc: &Acc) {
@@ -122,16 +126,16 @@ fn proxy_settings_changed(acc: &Acc) {
         d["config"]["auth"]["secretIdentifier"] = json!("other_pw");
     });
     tf.plan_detailed()
-        .has_changes()
-        .updates("har_upstream_proxy.b")
-        .says(r#"~ url = "https://other.example.com" -> "https://mirror.example.com""#)
-        .says(r#"~ secret_identifier = "other_pw" -> "mirror_pw""#);
+        .assert_changes()
+        .assert_updates("har_upstream_proxy.b")
+        .assert_says(r#"~ url = "https://other.example.com" -> "https://mirror.example.com""#)
+        .assert_says(r#"~ secret_identifier = "other_pw" -> "mirror_pw""#);
     apply_clean(&tf);
     assert_eq!(
         acc.registry("acct/dr4-b")["config"]["auth"]["secretIdentifier"],
         "mirror_pw"
     );
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }
 
 fn delete_of_gone_and_listed_elsewhere(acc: &Acc) {
@@ -146,9 +150,9 @@ fn delete_of_gone_and_listed_elsewhere(acc: &Acc) {
     );
     assert_eq!(r.status, 201, "{}", r.text());
     tf.destroy()
-        .fails()
-        .says("Cannot delete upstream proxy dr5-a: still listed by registry dr5-outside")
-        .says("is being used inside Registry: [dr5-outside");
+        .assert_failure()
+        .assert_says("Cannot delete upstream proxy dr5-a: still listed by registry dr5-outside")
+        .assert_says("is being used inside Registry: [dr5-outside");
     assert!(acc.exists("acct/dr5-a"));
     assert!(!acc.exists("acct/dr5-reg") && !acc.exists("acct/dr5-b"));
     assert_eq!(acc.delete("acct/dr5-outside").status, 200);
@@ -161,6 +165,9 @@ fn delete_of_gone_and_listed_elsewhere(acc: &Acc) {
         "-auto-approve",
         "-refresh=false",
     ])
-    .succeeds();
-    assert_eq!(tf.run(&["state", "list"]).succeeds().stdout.trim(), "");
+    .assert_success();
+    assert_eq!(
+        tf.run(&["state", "list"]).assert_success().stdout.trim(),
+        ""
+    );
 }

@@ -5,7 +5,7 @@
 //! method, path, status and duration, and neither the API key nor the access key appears
 //! anywhere in the log (Terraform's lines or ours).
 
-mod support;
+use crate::support;
 
 use support::har_local::{HarLocal, Options};
 use support::terraform::{Terraform, with_provider};
@@ -127,11 +127,11 @@ fn trace_log_shows_every_api_call_and_no_secret() {
         .env("HARNESS_ACCOUNT_ID", server.account())
         .env("HARNESS_PLATFORM_API_KEY", API_KEY);
     tf.config(&with_provider(CONFIG));
-    tf.apply().succeeds();
+    tf.apply().assert_success();
     // The access key really travelled (so its absence from the log means something).
     let proxy = server.client().get("/api/v1/registry/acct/ecr-logs/+");
     assert!(proxy.text().contains(ACCESS_KEY), "{}", proxy.text());
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 
     let log = std::fs::read_to_string(log.path()).expect("read the TRACE log");
     assert!(

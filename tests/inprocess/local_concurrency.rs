@@ -2,7 +2,7 @@
 //! duplicated, a contested name is created exactly once, and concurrent PUTs of one registry
 //! each answer their own body and leave the last committed one.
 
-mod support;
+use crate::support;
 
 use std::collections::HashSet;
 use std::thread;

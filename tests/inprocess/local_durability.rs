@@ -2,7 +2,7 @@
 //! same SQLite file: creates by four writers under load, and sequential PUTs whose last
 //! acknowledged value must never go backwards.
 
-mod support;
+use crate::support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

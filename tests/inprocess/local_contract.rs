@@ -1,7 +1,7 @@
-//! har-local's contract (har-api.md §6, issue 3), checked over real HTTP against the real
+//! har-local's contract (docs/design/har-api.md §6, issue 3), checked over real HTTP against the real
 //! binary with a real SQLite file.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
 use support::har_local::bodies::{upstream, virtual_registry};

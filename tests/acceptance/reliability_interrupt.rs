@@ -11,7 +11,7 @@
 //! a reattached `--debug` provider is not in terraform's process group and would not see
 //! the signal a user's terminal sends.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 
@@ -30,8 +30,8 @@ fn run(i: u64, delay: Duration) -> String {
     let interrupted = first.output().contains("Interrupt received");
     // Whatever the point of interruption: what exists is in state, and only that.
     let recorded = assert_agree(&h, &w.tf);
-    w.apply(16).succeeds();
-    w.plan_detailed(16).is_empty();
+    w.apply(16).assert_success();
+    w.plan_detailed(16).assert_no_changes();
     let n = assert_agree(&h, &w.tf);
     assert_eq!(n, 104);
     format!(

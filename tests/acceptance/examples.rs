@@ -2,11 +2,11 @@
 //! har-local, plan empty afterwards, and the commands in each `import.sh` import what
 //! `resource.tf` created with an empty plan after.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 
-use support::acc::{Acc, Says, Workdir, apply_clean, import};
+use support::acc::{Acc, AssertSays, Workdir, apply_clean, import};
 use support::terraform::Terraform;
 
 fn example(rel: &str) -> String {
@@ -32,10 +32,11 @@ fn reimport(tf: &Terraform, import_sh: &str) {
         let (Some(address), Some(id)) = (parts.next(), parts.next()) else {
             panic!("bad import line {line:?}");
         };
-        tf.run(&["state", "rm", "-no-color", address]).succeeds();
-        import(tf, address, id).succeeds();
+        tf.run(&["state", "rm", "-no-color", address])
+            .assert_success();
+        import(tf, address, id).assert_success();
     }
-    tf.plan_detailed().is_empty();
+    tf.plan_detailed().assert_no_changes();
 }
 
 #[test]
@@ -50,31 +51,31 @@ fn examples_apply_and_import() {
 
     for ds in ["har_registry", "har_upstream_proxy", "har_registries"] {
         let tf = workdir(&acc, &format!("examples/data-sources/{ds}/data-source.tf"));
-        tf.apply().succeeds();
-        tf.plan_detailed().is_empty();
+        tf.apply().assert_success();
+        tf.plan_detailed().assert_no_changes();
         if ds == "har_registry" {
             tf.run(&["output", "-no-color", "docker_upstream_order"])
-                .succeeds()
-                .says(r#""dockerhub", "docker-mirror","#);
+                .assert_success()
+                .assert_says(r#""dockerhub", "docker-mirror","#);
         }
         if ds == "har_registries" {
             tf.run(&["output", "-no-color", "docker_proxy_ids"])
-                .succeeds()
-                .says(r#""acct/docker-hub","#)
-                .says(r#""acct/ecr-private","#);
+                .assert_success()
+                .assert_says(r#""acct/docker-hub","#)
+                .assert_says(r#""acct/ecr-private","#);
         }
     }
-    registry.destroy().succeeds();
-    proxy.destroy().succeeds();
+    registry.destroy().assert_success();
+    proxy.destroy().assert_success();
 
     // The quickstart, as the newcomer runs it (its own provider block, env from the provider).
     let quick = acc.tf();
     quick.config(&example("examples/quickstart/main.tf"));
     quick
         .apply()
-        .succeeds()
-        .says(r#"docker_upstream_order = tolist([ "dockerhub", "ecr-private", "quay", ])"#);
-    quick.plan_detailed().is_empty();
-    quick.destroy().succeeds();
+        .assert_success()
+        .assert_says(r#"docker_upstream_order = tolist([ "dockerhub", "ecr-private", "quay", ])"#);
+    quick.plan_detailed().assert_no_changes();
+    quick.destroy().assert_success();
     assert!(acc.snapshot("").is_empty(), "everything destroyed");
 }

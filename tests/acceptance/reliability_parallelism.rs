@@ -4,7 +4,7 @@
 //! registries' links shifted). No update may be lost: each apply is followed by an empty plan,
 //! the server holds exactly the state, and the hubs list exactly the configured order.
 
-mod support;
+use crate::support;
 
 use support::reliability::{
     Work, assert_agree, counts, figures, proxy_block, server, server_objects,
@@ -63,8 +63,8 @@ fn parallel_applies_lose_no_update() {
     let w = Work::new(&h);
     for v in [1, 2] {
         w.tf.config(&config(v));
-        w.apply(32).succeeds();
-        w.plan_detailed(32).is_empty();
+        w.apply(32).assert_success();
+        w.plan_detailed(32).assert_no_changes();
         let n = assert_agree(&h, &w.tf);
         assert_eq!(n, TYPES.len() * (PROXIES + 1 + SMALL));
         let objects = server_objects(&h);

@@ -2,7 +2,7 @@
 //! delete for each source family, an empty plan after every apply, replacement on a package
 //! type change.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
 use support::acc::{Acc, Scenario, apply_clean, attrs, run_all};
@@ -57,7 +57,9 @@ fn docker_dockerhub_anonymous(acc: &Acc) {
   labels       = ["team-a", "public"]
 }"#,
     ));
-    tf.plan().succeeds().updates("har_upstream_proxy.hub");
+    tf.plan()
+        .assert_success()
+        .assert_updates("har_upstream_proxy.hub");
     apply_clean(&tf);
     let server = acc.registry("acct/up-hub");
     assert_eq!(server["description"], "Docker Hub");
@@ -65,7 +67,7 @@ fn docker_dockerhub_anonymous(acc: &Acc) {
     let uuid_before = s["uuid"].clone();
     assert_eq!(attrs(&tf, "har_upstream_proxy.hub")["uuid"], uuid_before);
 
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
     assert!(!acc.exists("acct/up-hub"));
 }
 
@@ -97,16 +99,18 @@ fn docker_custom_user_password(acc: &Acc) {
     assert_eq!(s["user_password"]["secret_space_path"], json!(null));
     // Dropping the slash in the config is not a change either.
     tf.config(&cfg("quay_pw").replace("https://quay.io/", "https://quay.io"));
-    tf.plan_detailed().is_empty();
+    tf.plan_detailed().assert_no_changes();
 
     tf.config(&cfg("quay_pw_2"));
-    tf.plan().succeeds().updates("har_upstream_proxy.quay");
+    tf.plan()
+        .assert_success()
+        .assert_updates("har_upstream_proxy.quay");
     apply_clean(&tf);
     assert_eq!(
         acc.registry("acct/up-quay")["config"]["auth"]["secretIdentifier"],
         "quay_pw_2"
     );
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
     assert!(!acc.exists("acct/up-quay"));
 }
 
@@ -144,7 +148,9 @@ fn docker_aws_ecr_access_keys(acc: &Acc) {
   }
 }"#,
     ));
-    tf.plan().succeeds().updates("har_upstream_proxy.ecr");
+    tf.plan()
+        .assert_success()
+        .assert_updates("har_upstream_proxy.ecr");
     apply_clean(&tf);
     let auth = &acc.registry("acct/up-ecr")["config"]["auth"];
     assert_eq!(auth["accessKeySecretIdentifier"], "aws_access_key");
@@ -152,7 +158,7 @@ fn docker_aws_ecr_access_keys(acc: &Acc) {
         auth["accessKey"].is_null() || auth["accessKey"] == "",
         "inline key must be gone: {auth}"
     );
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }
 
 fn helm_maven_npm(acc: &Acc) {
@@ -208,17 +214,17 @@ resource "har_upstream_proxy" "npm" {
 }"#,
     ));
     let plan = tf.plan();
-    plan.succeeds()
-        .updates("har_upstream_proxy.helm")
-        .destroys("har_upstream_proxy.maven")
-        .destroys("har_upstream_proxy.npm");
+    plan.assert_success()
+        .assert_updates("har_upstream_proxy.helm")
+        .assert_destroys("har_upstream_proxy.maven")
+        .assert_destroys("har_upstream_proxy.npm");
     apply_clean(&tf);
     assert_eq!(
         acc.registry("acct/up-bitnami")["config"]["url"],
         "https://charts.example.org/stable"
     );
     assert!(!acc.exists("acct/up-npm"));
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }
 
 fn package_type_change_replaces(acc: &Acc) {
@@ -239,14 +245,14 @@ fn package_type_change_replaces(acc: &Acc) {
     let uuid = acc.registry("acct/up-switch")["uuid"].clone();
     tf.config(&cfg("RPM"));
     tf.plan()
-        .succeeds()
-        .replaces("har_upstream_proxy.p")
-        .mentions("forces replacement");
+        .assert_success()
+        .assert_replaces("har_upstream_proxy.p")
+        .assert_mentions("forces replacement");
     apply_clean(&tf);
     let after = acc.registry("acct/up-switch");
     assert_eq!(after["packageType"], "RPM");
     assert_ne!(after["uuid"], uuid);
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }
 
 fn auth_type_switch(acc: &Acc) {
@@ -270,7 +276,7 @@ fn auth_type_switch(acc: &Acc) {
         d["allowedPattern"] = json!(["pkg-*"]);
         d["isPublic"] = json!(true);
     });
-    tf.plan_detailed().is_empty();
+    tf.plan_detailed().assert_no_changes();
     tf.config(&acc.config(
         r#"resource "har_upstream_proxy" "p" {
   identifier   = "up-auth"
@@ -280,7 +286,9 @@ fn auth_type_switch(acc: &Acc) {
   auth_type    = "Anonymous"
 }"#,
     ));
-    tf.plan().succeeds().updates("har_upstream_proxy.p");
+    tf.plan()
+        .assert_success()
+        .assert_updates("har_upstream_proxy.p");
     apply_clean(&tf);
     let cfg = &acc.registry("acct/up-auth")["config"];
     assert_eq!(cfg["authType"], "Anonymous");
@@ -288,5 +296,5 @@ fn auth_type_switch(acc: &Acc) {
     let d = acc.registry("acct/up-auth");
     assert_eq!(d["allowedPattern"], json!(["pkg-*"]), "{d}");
     assert_eq!(d["isPublic"], json!(true), "{d}");
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }

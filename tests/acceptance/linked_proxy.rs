@@ -9,10 +9,10 @@
 //! Every terraform command here starts its own provider process (dev_overrides), as in real
 //! use: the create half of a replacement is planned again by a fresh process during apply.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
-use support::acc::{Acc, Says, Scenario, apply_clean, run_all};
+use support::acc::{Acc, AssertSays, Scenario, apply_clean, run_all};
 use support::terraform::{Terraform, with_provider};
 
 const SCENARIOS: &[Scenario] = &[
@@ -94,11 +94,11 @@ fn rename_with_the_pattern(acc: &Acc) {
     tf.config(&config("lp1-", &["a", "b"], true));
     apply_clean(&tf);
     tf.config(&renamed("lp1-", &["a", "b"], "a", "a2", true));
-    tf.apply().succeeds();
+    tf.apply().assert_success();
     assert_eq!(upstreams(acc, "lp1-"), json!(["lp1-a2", "lp1-b"]));
     assert!(!acc.exists("acct/lp1-a"), "the old proxy is destroyed");
-    tf.plan_detailed().is_empty();
-    tf.destroy().succeeds();
+    tf.plan_detailed().assert_no_changes();
+    tf.destroy().assert_success();
 }
 
 fn remove_with_the_pattern(acc: &Acc) {
@@ -107,11 +107,11 @@ fn remove_with_the_pattern(acc: &Acc) {
     apply_clean(&tf);
     // The proxy's block is gone: the create_before_destroy recorded in state orders it.
     tf.config(&config("lp2-", &["b"], true));
-    tf.apply().succeeds();
+    tf.apply().assert_success();
     assert_eq!(upstreams(acc, "lp2-"), json!(["lp2-b"]));
     assert!(!acc.exists("acct/lp2-a"));
-    tf.plan_detailed().is_empty();
-    tf.destroy().succeeds();
+    tf.plan_detailed().assert_no_changes();
+    tf.destroy().assert_success();
 }
 
 /// Without the pattern: if this Terraform destroys first, the error names the registry and
@@ -127,19 +127,19 @@ fn without_the_pattern(acc: &Acc, prefix: &str, next: &str, fixed: &[String]) {
         if out.code == 0 { "succeeded" } else { "failed" }
     );
     if out.code != 0 {
-        out.says(&format!(
+        out.assert_says(&format!(
             "Cannot delete upstream proxy {prefix}a: still listed by registry {prefix}reg"
         ))
-        .says("create_before_destroy = true")
-        .does_not_mention("-target");
+        .assert_says("create_before_destroy = true")
+        .assert_does_not_mention("-target");
         for step in fixed {
             tf.config(step);
-            tf.apply().succeeds();
+            tf.apply().assert_success();
         }
     }
-    tf.plan_detailed().is_empty();
+    tf.plan_detailed().assert_no_changes();
     assert!(!acc.exists(&format!("acct/{prefix}a")));
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }
 
 fn rename_without_the_pattern(acc: &Acc) {
@@ -188,17 +188,19 @@ resource "har_upstream_proxy" "p" {{
     apply_clean(&tf);
     tf.config(&proxy("two", "lp5-p"));
     tf.plan()
-        .succeeds()
-        .says("Warning: har_upstream_proxy acct/one/lp5-p is replaced keeping its identifier")
-        .says("give it a new identifier in the same change");
+        .assert_success()
+        .assert_says(
+            "Warning: har_upstream_proxy acct/one/lp5-p is replaced keeping its identifier",
+        )
+        .assert_says("give it a new identifier in the same change");
     tf.apply()
-        .fails()
-        .says("create_before_destroy")
-        .says("give it a new identifier in the same change");
+        .assert_failure()
+        .assert_says("create_before_destroy")
+        .assert_says("give it a new identifier in the same change");
     assert!(acc.exists("acct/one/lp5-p"), "the old proxy is untouched");
     tf.config(&proxy("two", "lp5-p2"));
-    tf.apply().succeeds();
+    tf.apply().assert_success();
     assert!(acc.exists("acct/two/lp5-p2") && !acc.exists("acct/one/lp5-p"));
-    tf.plan_detailed().is_empty();
-    tf.destroy().succeeds();
+    tf.plan_detailed().assert_no_changes();
+    tf.destroy().assert_success();
 }

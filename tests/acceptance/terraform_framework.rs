@@ -2,7 +2,7 @@
 //! apply result against its invariants. The real provider block (HarProvider) is served
 //! in-process together with a fake `har_probe` resource.
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -180,9 +180,9 @@ resource "har_probe" "p" {
 "#,
     ));
     tf.plan()
-        .fails()
-        .mentions("Invalid URL")
-        .mentions("endpoint");
+        .assert_failure()
+        .assert_mentions("Invalid URL")
+        .assert_mentions("endpoint");
 }
 
 #[test]
@@ -201,9 +201,9 @@ resource "har_probe" "p" {
 "#,
     ));
     tf.plan()
-        .fails()
-        .mentions("account_id")
-        .mentions("HARNESS_ACCOUNT_ID");
+        .assert_failure()
+        .assert_mentions("account_id")
+        .assert_mentions("HARNESS_ACCOUNT_ID");
 }
 
 #[test]
@@ -219,9 +219,9 @@ fn planning_rules_hold_under_terraform() {
   auth = { user = "admin" }
 }"#,
     ));
-    tf.plan().succeeds().creates("har_probe.p");
-    tf.apply().succeeds();
-    tf.plan_detailed().is_empty();
+    tf.plan().assert_success().assert_creates("har_probe.p");
+    tf.apply().assert_success();
+    tf.plan_detailed().assert_no_changes();
 
     // An equivalent URL is not a change.
     tf.config(&config(
@@ -231,7 +231,7 @@ fn planning_rules_hold_under_terraform() {
   auth = { user = "admin" }
 }"#,
     ));
-    tf.plan_detailed().is_empty();
+    tf.plan_detailed().assert_no_changes();
 
     // An in-place update keeps `id` (UseStateForUnknown) and re-computes `status`.
     tf.config(&config(
@@ -242,10 +242,10 @@ fn planning_rules_hold_under_terraform() {
 }"#,
     ));
     tf.plan_detailed()
-        .has_changes()
-        .updates("har_probe.p")
-        .does_not_mention("\"probe-a\" -> (known after apply)");
-    tf.apply().succeeds();
+        .assert_changes()
+        .assert_updates("har_probe.p")
+        .assert_does_not_mention("\"probe-a\" -> (known after apply)");
+    tf.apply().assert_success();
     let state = tf.state_json();
     let values = &state["values"]["root_module"]["resources"][0]["values"];
     assert_eq!(values["id"], "probe-a");
@@ -262,7 +262,9 @@ fn planning_rules_hold_under_terraform() {
   kind = "Alpha"
 }"#,
     ));
-    tf.plan().fails().mentions("Did you mean \"alpha\"?");
+    tf.plan()
+        .assert_failure()
+        .assert_mentions("Did you mean \"alpha\"?");
 
     // RequiresReplace.
     tf.config(&config(
@@ -271,9 +273,9 @@ fn planning_rules_hold_under_terraform() {
   url  = "https://y.example/repo/"
 }"#,
     ));
-    tf.plan().succeeds().replaces("har_probe.p");
+    tf.plan().assert_success().assert_replaces("har_probe.p");
 
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }
 
 #[test]
@@ -281,10 +283,12 @@ fn a_create_that_fails_after_the_object_exists_keeps_it_in_state() {
     let p = serve();
     let tf = Terraform::reattach_json(&p.reattach);
     tf.config(&config(r#"resource "har_probe" "h" { name = "half" }"#));
-    tf.apply().fails().mentions("Follow-up failed");
+    tf.apply()
+        .assert_failure()
+        .assert_mentions("Follow-up failed");
     let list = tf.run(&["state", "list"]);
-    list.succeeds().mentions("har_probe.h");
+    list.assert_success().assert_mentions("har_probe.h");
     // Terraform taints it, so the next plan replaces it.
-    tf.plan().succeeds().replaces("har_probe.h");
-    tf.destroy().succeeds();
+    tf.plan().assert_success().assert_replaces("har_probe.h");
+    tf.destroy().assert_success();
 }
