@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::{Value, json};
-use support::acc::{Acc, Says, attrs};
+use support::acc::{Acc, AssertSays, attrs};
 use terraform_provider_har::migrate::coverage::{self, Fate};
 
 /// Runs the tfhar binary cargo built for this test run, in `dir`.
@@ -288,7 +288,7 @@ fn migrated_registries_plan_clean_and_stay_untouched() {
         "check_removed.tf",
         "main.tf",
     ])
-    .succeeds();
+    .assert_success();
     std::fs::remove_file(tf.work_dir().join("check_removed.tf")).expect("rm");
 
     tf.run(&[
@@ -297,8 +297,8 @@ fn migrated_registries_plan_clean_and_stay_untouched() {
         "-no-color",
         "-generate-config-out=generated.tf",
     ])
-    .succeeds()
-    .says("Plan: 6 to import, 0 to add, 0 to change, 0 to destroy.");
+    .assert_success()
+    .assert_says("Plan: 6 to import, 0 to add, 0 to change, 0 to destroy.");
     let generated =
         std::fs::read_to_string(tf.work_dir().join("generated.tf")).expect("generated.tf");
     assert!(
@@ -306,9 +306,9 @@ fn migrated_registries_plan_clean_and_stay_untouched() {
         "the order of the upstream list is kept:\n{generated}"
     );
     tf.apply()
-        .succeeds()
-        .says("6 imported, 0 added, 0 changed, 0 destroyed");
-    tf.plan_detailed().is_empty();
+        .assert_success()
+        .assert_says("6 imported, 0 added, 0 changed, 0 destroyed");
+    tf.plan_detailed().assert_no_changes();
 
     let after: Vec<Value> = REFS.iter().map(|r| acc.registry(r)).collect();
     for ((r, b), a) in REFS.iter().zip(&before).zip(&after) {

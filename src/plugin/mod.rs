@@ -3,9 +3,9 @@
 
 pub mod handshake;
 mod incoming;
-pub mod logging;
-pub mod services;
-pub mod tls;
+pub(crate) mod logging;
+pub(crate) mod services;
+pub(crate) mod tls;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -15,11 +15,15 @@ use std::time::Duration;
 use tonic::transport::Server;
 
 use crate::framework::Provider;
-use crate::protocol::GrpcProvider;
+use crate::framework::server::FrameworkServer;
 use crate::protocol::proto::plugin as pb;
-pub use handshake::{HandshakeError, PluginEnv};
+use crate::protocol::proto::tfplugin6::provider_server::ProviderServer;
+use handshake::PluginEnv;
 pub use services::ShutdownSignal;
-pub use tls::PluginTls;
+pub use tls::{PluginTls, server_tls};
+
+/// 256 MiB, as terraform-plugin-go: large states must not hit tonic's 4 MiB default.
+const MAX_MESSAGE_SIZE: usize = 256 << 20;
 
 /// Serve every service on `listener` until `shutdown` is triggered (by the caller or by
 /// GRPCController/Shutdown). Used by the plugin, by `--debug`, and by in-process tests.
@@ -39,7 +43,11 @@ pub async fn serve_on(
     // TLS is terminated by us (incoming.rs): tonic's ServerTlsConfig has no hook for a
     // client check that pins one certificate.
     let router = Server::builder()
-        .add_service(GrpcProvider::new(provider).into_service())
+        .add_service(
+            ProviderServer::new(FrameworkServer::new(provider))
+                .max_decoding_message_size(MAX_MESSAGE_SIZE)
+                .max_encoding_message_size(MAX_MESSAGE_SIZE),
+        )
         .add_service(pb::grpc_controller_server::GrpcControllerServer::new(
             services::Controller {
                 shutdown: shutdown.clone(),

@@ -49,7 +49,12 @@ impl PluginTls {
 }
 
 /// Build the server certificate and the pinned client check from PLUGIN_CLIENT_CERT (PEM).
-pub fn server_tls(client_cert_pem: &str) -> Result<PluginTls, HandshakeError> {
+/// The error says what is wrong with the certificate.
+pub fn server_tls(client_cert_pem: &str) -> Result<PluginTls, String> {
+    build(client_cert_pem).map_err(|e| e.to_string())
+}
+
+fn build(client_cert_pem: &str) -> Result<PluginTls, HandshakeError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let pinned = CertificateDer::from_pem_slice(client_cert_pem.as_bytes()).map_err(|e| {
         HandshakeError::Tls(format!("PLUGIN_CLIENT_CERT holds no PEM certificate: {e}"))
