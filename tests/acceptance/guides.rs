@@ -10,7 +10,7 @@
 //! them; so the `cargo build --release` step is skipped (minutes on this machine) and every
 //! other step runs as written. Secrets (the drift job's HARNESS_*) point at har-local.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::os::unix::process::CommandExt;

@@ -7,7 +7,7 @@
 //! server are exactly as they were (same uuid, same fields, not even `modifiedAt` moved).
 //! And bad input: a clear error, exit code 2, nothing on stdout.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::{Command, Output};

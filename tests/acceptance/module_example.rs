@@ -3,7 +3,7 @@
 //! linked mirror in one apply, and runs that expect a variable validation and a precondition
 //! to fail. `terraform test` destroys what it created, so har-local ends empty.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 
