@@ -13,6 +13,7 @@
 //! | url | [`check_url_for_source`] (presence; [`stored_url_for_source`] on the server), [`check_url`] (shape), [`normalize_url`], [`is_ecr_url`] (warning) |
 //! | auth_type | [`AuthType::parse`], then [`check_auth`] |
 //! | upstream_proxies | [`check_link`] with [`LinkLevel::Product`] (provider) or [`LinkLevel::Api`] (server) |
+//! | org / project of a space ref | [`check_space`] |
 //!
 //! Sources: `docs/design/har-api.md` §3 (OSS `utils.go`,
 //! `registry/app/helpers/pkg/*.go`) and docs/design/product.md ("Names", `har_upstream_proxy`).
@@ -22,6 +23,7 @@ mod link;
 mod names;
 mod package;
 mod source;
+mod space;
 mod time;
 mod url;
 
@@ -30,6 +32,7 @@ pub(crate) use link::{LinkLevel, LinkTarget, check_link};
 pub(crate) use names::{NameError, NameLevel, check_identifier};
 pub(crate) use package::{PackageType, RegistryType};
 pub(crate) use source::{Source, check_source_for, check_url_for_source, stored_url_for_source};
+pub(crate) use space::check_space;
 pub(crate) use time::rfc3339_utc;
 pub(crate) use url::{check_url, http_url_problem, is_ecr_url, normalize_url};
 
