@@ -253,9 +253,13 @@ fn write_number(out: &mut Vec<u8>, n: &Number, at: &Trail<'_>) -> Result<(), Cod
                 let _ = write!(s, "{f:?}");
             }
         },
-        Number::Decimal(d) if is_json_number(d) => s.push_str(d),
-        // Valid for cty but not JSON number syntax (`+1`, `.5`): a numeric string, which
-        // the decoders (ours and cty's) accept.
+        // A bare JSON number only within f64 range: serde_json refuses to parse a larger
+        // one (`2e11101`), so our decoder could not read back what we wrote.
+        Number::Decimal(d) if is_json_number(d) && d.parse::<f64>().is_ok_and(f64::is_finite) => {
+            s.push_str(d)
+        }
+        // Valid for cty but not JSON number syntax (`+1`, `.5`), or beyond f64 range: a
+        // numeric string, which the decoders (ours and cty's) accept.
         Number::Decimal(d) if is_decimal(d) => {
             write_json_string(out, d);
             return Ok(());
@@ -412,6 +416,10 @@ mod tests {
             enc(&Value::Number(Number::Decimal(".5".into())), &Type::Number).as_deref(),
             Some("\".5\"")
         );
+        // Beyond f64 range: a numeric string, which serde_json (and so our decoder) reads back.
+        let huge = Value::Number(Number::Decimal("2e11101".into()));
+        assert_eq!(enc(&huge, &Type::Number).as_deref(), Some("\"2e11101\""));
+        assert_eq!(decode(b"\"2e11101\"", &Type::Number).ok(), Some(huge));
         // A numeric string keeps every digit.
         assert_eq!(
             decode(format!("\"{big}\"").as_bytes(), &Type::Number).ok(),
