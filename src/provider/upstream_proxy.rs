@@ -88,15 +88,14 @@ pub fn schema() -> Schema {
                 .description("Labels. Unset and `[]` are the same."),
             Attribute::string("source")
                 .required()
-                .description(
-                    "Where the proxy pulls from; allowed per package type: DOCKER Dockerhub/Custom/AwsEcr; \
-                     HELM Custom; MAVEN MavenCentral/Custom; NPM NpmJs/Custom; PYTHON PyPi/Custom; \
-                     NUGET NugetOrg/Custom; CARGO Crates/Custom; GO GoProxy/Custom; GENERIC, RPM Custom.",
-                ),
+                .description(format!(
+                    "Where the proxy pulls from; allowed per package type: {}.",
+                    crate::rules::matrix_summary()
+                )),
             Attribute::string("url")
                 .optional()
                 .description(
-                    "Remote URL: required for Custom and AwsEcr, not allowed for the public default \
+                    "Remote URL: required for Custom, AwsEcr and HelmChartRepo, not allowed for the public default \
                      sources. Absolute http(s) with a host; a trailing `/` is not a change. For AwsEcr, \
                      the ECR registry host or the ECR console URL (another host is a warning).",
                 )

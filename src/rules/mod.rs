@@ -26,7 +26,7 @@ mod url;
 pub use auth::{AuthError, AuthRefs, AuthType, check_auth};
 pub use names::{MAX_IDENTIFIER_LEN, NameError, NameLevel, check_identifier};
 pub use package::{PackageType, RegistryType};
-pub use source::{Source, UrlRule, check_source_for, check_url_for_source};
+pub use source::{Source, UrlRule, check_source_for, check_url_for_source, matrix_summary};
 pub use suggest::did_you_mean;
 pub use url::{UrlError, check_url, is_ecr_url, normalize_url};
 
