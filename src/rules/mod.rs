@@ -12,20 +12,42 @@
 //! | source | [`Source::parse`], then [`check_source_for`] |
 //! | url | [`check_url_for_source`] (presence), [`check_url`] (shape), [`normalize_url`], [`is_ecr_url`] (warning) |
 //! | auth_type | [`AuthType::parse`], then [`check_auth`] |
+//! | firewall_mode | [`check_firewall_mode`] |
+//! | metadata_cache_ttl, negative_cache_ttl | [`check_cache_ttl`] |
+//! | metadata | [`check_metadata`] (keys, values, at most [`MAX_METADATA_ENTRIES`]) |
+//! | cleanup_policy | [`check_cleanup_entry`] |
+//! | scanners | [`ScannerName::parse`] |
+//! | debian_config | [`check_debian_config_allowed`], [`IndexCompression::parse`] |
 //!
 //! Sources: `../shared/reference/harness-api/har-api.md` §3 (OSS `utils.go`,
 //! `registry/app/helpers/pkg/*.go`) and DESIGN.md ("Names", `har_upstream_proxy`).
 
 mod auth;
+mod cache_ttl;
+mod cleanup;
+mod firewall;
+mod metadata;
 mod names;
 mod package;
+mod scanners;
 mod source;
 mod suggest;
 mod url;
 
 pub use auth::{AuthError, AuthRefs, AuthType, check_auth};
+pub use cache_ttl::{CacheTtl, CacheTtlError, MAX_CACHE_TTL, check_cache_ttl, takes_cache_ttl};
+pub use cleanup::{CleanupEntry, CleanupError, CleanupField, check_cleanup_entry};
+pub use firewall::{FirewallError, FirewallMode, check_firewall_mode};
+pub use metadata::{
+    MAX_METADATA_ENTRIES, MetadataError, MetadataType, check_metadata, check_metadata_count,
+    check_metadata_key, check_metadata_value,
+};
 pub use names::{MAX_IDENTIFIER_LEN, NameError, NameLevel, check_identifier};
 pub use package::{PackageType, RegistryType};
+pub use scanners::{
+    DEFAULT_DEBIAN_ARCHITECTURES, DebianConfigError, IndexCompression, ScannerName,
+    check_debian_config_allowed,
+};
 pub use source::{Source, UrlRule, check_source_for, check_url_for_source, matrix_summary};
 pub use suggest::did_you_mean;
 pub use url::{UrlError, check_url, is_ecr_url, normalize_url};
