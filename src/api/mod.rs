@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod error;
+pub mod metadata;
 pub mod model;
 pub mod refs;
 pub mod retry;

@@ -337,8 +337,14 @@ pub fn registry_request(
         blocked_pattern: known_strings(planned, "blocked_pattern").unwrap_or_default(),
         cleanup_policy: current.and_then(|c| c.cleanup_policy.clone()),
         is_public: current.is_some_and(|c| c.is_public),
+        scanners: current.map(|c| c.scanners.clone()),
+        policy_refs: current.and_then(|c| c.policy_refs.clone()),
         config: Some(RegistryConfig::Virtual(VirtualConfig {
             upstream_proxies: known_strings(planned, "upstream_proxies").unwrap_or_default(),
+            debian_config: current.and_then(|c| match &c.config {
+                RegistryConfig::Virtual(v) => v.debian_config.clone(),
+                RegistryConfig::Upstream(_) => None,
+            }),
         })),
     }
 }
@@ -477,10 +483,12 @@ pub fn proxy_request(
         }),
         _ => None,
     };
-    let carried = current.and_then(|c| match &c.config {
-        RegistryConfig::Upstream(u) => u.remote_url_suffix.clone(),
-        RegistryConfig::Virtual(_) => None,
-    });
+    let carried = current
+        .and_then(|c| match &c.config {
+            RegistryConfig::Upstream(u) => Some(u.clone()),
+            RegistryConfig::Virtual(_) => None,
+        })
+        .unwrap_or_default();
     RegistryRequest {
         identifier: opt_string(planned, "identifier").unwrap_or_default(),
         package_type: opt_string(planned, "package_type").unwrap_or_default(),
@@ -495,12 +503,17 @@ pub fn proxy_request(
             .unwrap_or_default(),
         cleanup_policy: None,
         is_public: current.is_some_and(|c| c.is_public),
+        scanners: current.map(|c| c.scanners.clone()),
+        policy_refs: current.and_then(|c| c.policy_refs.clone()),
         config: Some(RegistryConfig::Upstream(UpstreamConfig {
             auth_type: Some(auth_type),
             auth,
             source: opt_string(planned, "source"),
             url: opt_string(planned, "url").map(|u| u.trim().to_string()),
-            remote_url_suffix: carried,
+            remote_url_suffix: carried.remote_url_suffix,
+            firewall_mode: carried.firewall_mode,
+            metadata_cache_ttl: carried.metadata_cache_ttl,
+            negative_cache_ttl: carried.negative_cache_ttl,
         })),
     }
 }
@@ -596,7 +609,9 @@ mod tests {
     fn requests_carry_unmanaged_fields() {
         let current = reg(r#"{"identifier":"r","packageType":"DOCKER","isPublic":true,
             "cleanupPolicy":[{"name":"c","expireDays":3,"versionPrefix":["v"],"packagePrefix":["p"]}],
-            "config":{"type":"VIRTUAL","upstreamProxies":["x"]}}"#);
+            "scanners":[{"name":"GRYPE"}],"policyRefs":["p1"],
+            "config":{"type":"VIRTUAL","upstreamProxies":["x"],
+              "debianConfig":{"remoteIndexedArchitectures":["amd64"]}}}"#);
         let planned = object_value(vec![
             ("identifier", str_value("r")),
             ("package_type", str_value("DOCKER")),
@@ -613,9 +628,37 @@ mod tests {
         assert_eq!(
             req.config,
             Some(RegistryConfig::Virtual(VirtualConfig {
-                upstream_proxies: vec!["a".into(), "b".into()]
+                upstream_proxies: vec!["a".into(), "b".into()],
+                debian_config: Some(crate::api::model::DebianConfig {
+                    remote_indexed_architectures: vec!["amd64".into()],
+                    optional_index_compression_formats: vec![],
+                }),
             }))
         );
+        assert_eq!(req.scanners.as_ref().map(Vec::len), Some(1));
+        assert_eq!(req.policy_refs, Some(vec!["p1".to_string()]));
+
+        let current = reg(
+            r#"{"identifier":"m","packageType":"MAVEN","config":{"type":"UPSTREAM",
+            "authType":"Anonymous","source":"MavenCentral","remoteUrlSuffix":"s",
+            "firewallMode":"ENABLED","metadataCacheTTL":60,"negativeCacheTTL":5}}"#,
+        );
+        let planned = object_value(vec![
+            ("identifier", str_value("m")),
+            ("package_type", str_value("MAVEN")),
+            ("source", str_value("MavenCentral")),
+            ("auth_type", str_value("Anonymous")),
+        ]);
+        let req = proxy_request(&planned, &Scope::account("acct"), Some(&current));
+        let Some(RegistryConfig::Upstream(u)) = req.config else {
+            panic!("upstream expected")
+        };
+        assert_eq!(u.firewall_mode.as_deref(), Some("ENABLED"));
+        assert_eq!(
+            (u.metadata_cache_ttl, u.negative_cache_ttl),
+            (Some(60), Some(5))
+        );
+        assert_eq!(u.remote_url_suffix.as_deref(), Some("s"));
     }
 
     #[test]
