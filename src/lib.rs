@@ -11,6 +11,7 @@ pub mod api;
 pub mod docs;
 pub mod framework;
 pub mod local;
+pub mod migrate;
 pub mod plugin;
 pub mod protocol;
 pub mod provider;
