@@ -16,3 +16,4 @@ pub mod plugin;
 pub mod protocol;
 pub mod provider;
 pub mod rules;
+mod suggest;

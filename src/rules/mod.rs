@@ -10,8 +10,9 @@
 //! | package_type | [`PackageType::parse`] |
 //! | registry type | [`RegistryType::parse`] |
 //! | source | [`Source::parse`], then [`check_source_for`] |
-//! | url | [`check_url_for_source`] (presence), [`check_url`] (shape), [`normalize_url`], [`is_ecr_url`] (warning) |
+//! | url | [`check_url_for_source`] (presence; [`stored_url_for_source`] on the server), [`check_url`] (shape), [`normalize_url`], [`is_ecr_url`] (warning) |
 //! | auth_type | [`AuthType::parse`], then [`check_auth`] |
+//! | upstream_proxies | [`check_link`] with [`LinkLevel::Product`] (provider) or [`LinkLevel::Api`] (server) |
 //! | firewall_mode | [`check_firewall_mode`] |
 //! | metadata_cache_ttl, negative_cache_ttl | [`check_cache_ttl`] |
 //! | metadata | [`check_metadata`] (keys, values, at most [`MAX_METADATA_ENTRIES`]) |
@@ -26,18 +27,20 @@ mod auth;
 mod cache_ttl;
 mod cleanup;
 mod firewall;
+mod link;
 mod metadata;
 mod names;
 mod package;
 mod scanners;
 mod source;
-mod suggest;
+mod time;
 mod url;
 
 pub use auth::{AuthError, AuthRefs, AuthType, check_auth};
 pub use cache_ttl::{CacheTtl, CacheTtlError, MAX_CACHE_TTL, check_cache_ttl, takes_cache_ttl};
 pub use cleanup::{CleanupEntry, CleanupError, CleanupField, check_cleanup_entry};
 pub use firewall::{FirewallError, FirewallMode, check_firewall_mode};
+pub use link::{LinkError, LinkLevel, LinkTarget, check_link};
 pub use metadata::{
     MAX_METADATA_ENTRIES, MetadataError, MetadataType, check_metadata, check_metadata_count,
     check_metadata_key, check_metadata_value,
@@ -48,9 +51,11 @@ pub use scanners::{
     DEFAULT_DEBIAN_ARCHITECTURES, DebianConfigError, IndexCompression, ScannerName,
     check_debian_config_allowed,
 };
-pub use source::{Source, UrlRule, check_source_for, check_url_for_source, matrix_summary};
-pub use suggest::did_you_mean;
-pub use url::{UrlError, check_url, is_ecr_url, normalize_url};
+pub use source::{
+    Source, UrlRule, check_source_for, check_url_for_source, matrix_summary, stored_url_for_source,
+};
+pub use time::rfc3339_utc;
+pub use url::{UrlError, check_url, http_url_problem, is_ecr_url, normalize_url};
 
 /// A value outside a closed set (package type, registry type, source, auth type). The message
 /// lists what is allowed, and suggests the nearest value when the input is wrong only in case
@@ -77,7 +82,7 @@ impl EnumError {
         EnumError {
             what,
             value: value.to_string(),
-            suggestion: did_you_mean(value, allowed.iter().copied()),
+            suggestion: crate::suggest::did_you_mean(value, allowed.iter().copied()),
             allowed: allowed.to_vec(),
         }
     }
