@@ -87,6 +87,17 @@ pub(crate) fn unset_if<T: Clone + PartialEq>(
     }
 }
 
+/// A path suffix: surrounding `/` and blanks are not a change; `""` is null.
+pub(crate) fn suffix(prior: Option<&Field<String>>, server: Option<&str>) -> Field<String> {
+    let norm = |s: &str| s.trim().trim_matches('/').to_string();
+    let server = server.map(norm).unwrap_or_default();
+    match prior {
+        Some(Field::Known(p)) if norm(p) == server => Field::Known(p.clone()),
+        _ if server.is_empty() => Field::Null,
+        _ => Field::Known(server),
+    }
+}
+
 /// Epoch milliseconds (the API's `createdAt`, a string) as RFC 3339 UTC; anything else is
 /// kept as the server sent it.
 pub(crate) fn created_at(ms: &str) -> String {

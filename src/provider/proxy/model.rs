@@ -150,10 +150,9 @@ pub(crate) fn state(
                 })?,
             |m| *m == FirewallMode::Allow,
         ),
-        remote_url_suffix: keep::unset_if(
+        remote_url_suffix: keep::suffix(
             prior.map(|p| &p.remote_url_suffix),
-            cfg.remote_url_suffix.clone(),
-            |s| s.trim_matches('/').is_empty(),
+            cfg.remote_url_suffix.as_deref(),
         ),
         metadata_cache_ttl: keep::unset_if(
             prior.map(|p| &p.metadata_cache_ttl),
