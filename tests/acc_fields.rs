@@ -12,12 +12,16 @@ const SCENARIOS: &[Scenario] = &[
     ("proxy_fields_lifecycle", proxy_fields_lifecycle),
     ("proxy_fields_import", proxy_fields_import),
     ("proxy_fields_bad_values", proxy_fields_bad_values),
+    ("registry_fields_lifecycle", registry_fields_lifecycle),
+    ("debian_config_lifecycle", debian_config_lifecycle),
+    ("registry_fields_import", registry_fields_import),
+    ("registry_fields_bad_values", registry_fields_bad_values),
 ];
 
 #[test]
 fn registry_and_proxy_fields() {
     let acc = Acc::start();
-    run_all(&acc, SCENARIOS, 2);
+    run_all(&acc, SCENARIOS, 3);
 }
 
 fn maven_proxy(id: &str, extra: &str) -> String {
@@ -212,4 +216,240 @@ fn proxy_fields_bad_values(acc: &Acc) {
         tf.plan().fails().says(says);
     }
     assert!(!acc.exists("acct/f-bad"));
+}
+
+fn registry(id: &str, package_type: &str, extra: &str) -> String {
+    format!(
+        r#"resource "har_registry" "r" {{
+  identifier   = "{id}"
+  package_type = "{package_type}"
+{extra}
+}}
+"#
+    )
+}
+
+const POLICY_A: &str = r#"  cleanup_policy = [{
+    name           = "old-snapshots"
+    expire_days    = 30
+    package_prefix = ["app"]
+    version_prefix = ["0."]
+  }]"#;
+
+fn registry_fields_lifecycle(acc: &Acc) {
+    let tf = acc.tf();
+    let id = "f-reg";
+    let r = format!("acct/{id}");
+    // Set: cleanup policies need the follow-up PUT (the create does not store them).
+    tf.config(&acc.config(&registry(
+        id,
+        "DOCKER",
+        &format!(
+            r#"  is_public   = true
+  scanners    = ["AQUA_TRIVY"]
+  policy_refs = ["acct.sec-policy"]
+{POLICY_A}"#
+        ),
+    )));
+    apply_clean(&tf);
+    let d = acc.registry(&r);
+    assert_eq!(d["isPublic"], true);
+    assert_eq!(d["scanners"], json!([{"name": "AQUA_TRIVY"}]));
+    assert_eq!(d["policyRefs"], json!(["acct.sec-policy"]));
+    assert_eq!(d["cleanupPolicy"][0]["name"], "old-snapshots");
+    assert_eq!(d["cleanupPolicy"][0]["expireDays"], 30);
+
+    // Change.
+    tf.config(&acc.config(&registry(
+        id,
+        "DOCKER",
+        r#"  is_public   = false
+  scanners    = ["GRYPE", "AQUA_TRIVY"]
+  policy_refs = ["acct.other"]
+  cleanup_policy = [
+    { name = "a", expire_days = 7, package_prefix = ["x"], version_prefix = ["1."] },
+    { name = "b", expire_days = 90, package_prefix = ["y", "z"], version_prefix = ["2."] },
+  ]"#,
+    )));
+    tf.plan().updates("har_registry.r");
+    apply_clean(&tf);
+    let d = acc.registry(&r);
+    assert_eq!(d["isPublic"], false);
+    assert_eq!(
+        d["scanners"],
+        json!([{"name": "GRYPE"}, {"name": "AQUA_TRIVY"}])
+    );
+    assert_eq!(d["cleanupPolicy"].as_array().map(Vec::len), Some(2));
+
+    // Drift through the API, one field at a time.
+    let drifts: [(&str, Value); 4] = [
+        ("isPublic", json!(true)),
+        ("scanners", json!([])),
+        ("policyRefs", json!(["acct.sneaky"])),
+        ("cleanupPolicy", Value::Null),
+    ];
+    for (key, value) in drifts {
+        acc.modify(&r, |d| d[key] = value.clone());
+        tf.plan_detailed().updates("har_registry.r");
+        apply_clean(&tf);
+    }
+    assert_eq!(
+        acc.registry(&r)["cleanupPolicy"].as_array().map(Vec::len),
+        Some(2)
+    );
+
+    // Unset: gone from the server; the plan after is empty.
+    tf.config(&acc.config(&registry(id, "DOCKER", "")));
+    tf.plan().updates("har_registry.r");
+    apply_clean(&tf);
+    let d = acc.registry(&r);
+    assert_eq!(d["isPublic"], false);
+    for key in ["scanners", "policyRefs", "cleanupPolicy"] {
+        assert!(
+            d.get(key).is_none_or(|v| v.is_null() || v == &json!([])),
+            "{key}: {d}"
+        );
+    }
+    // Empty forms are unset: `[]` and `false` written out plan clean against the server.
+    tf.config(&acc.config(&registry(
+        id,
+        "DOCKER",
+        "  is_public = false\n  scanners = []\n  policy_refs = []\n  cleanup_policy = []",
+    )));
+    apply_clean(&tf);
+    tf.destroy().succeeds();
+}
+
+fn debian_config_lifecycle(acc: &Acc) {
+    let tf = acc.tf();
+    let id = "f-deb";
+    let r = format!("acct/{id}");
+    // Unset: the server's defaults are not a diff.
+    tf.config(&acc.config(&registry(id, "DEBIAN", "")));
+    apply_clean(&tf);
+    assert_eq!(
+        acc.registry(&r)["config"]["debianConfig"]["remoteIndexedArchitectures"],
+        json!(["amd64", "i386", "arm64"])
+    );
+    // Set.
+    let set = r#"  debian_config = {
+    remote_indexed_architectures       = ["arm64"]
+    optional_index_compression_formats = [".xz"]
+  }"#;
+    tf.config(&acc.config(&registry(id, "DEBIAN", set)));
+    tf.plan().updates("har_registry.r");
+    apply_clean(&tf);
+    assert_eq!(
+        acc.registry(&r)["config"]["debianConfig"],
+        json!({"remoteIndexedArchitectures": ["arm64"], "optionalIndexCompressionFormats": [".xz"]})
+    );
+    // Drift.
+    acc.modify(&r, |d| {
+        d["config"]["debianConfig"]["remoteIndexedArchitectures"] = json!(["amd64"])
+    });
+    tf.plan_detailed().updates("har_registry.r");
+    apply_clean(&tf);
+    // Unset again: back to the defaults.
+    tf.config(&acc.config(&registry(id, "DEBIAN", "")));
+    apply_clean(&tf);
+    assert_eq!(
+        acc.registry(&r)["config"]["debianConfig"]["remoteIndexedArchitectures"],
+        json!(["amd64", "i386", "arm64"])
+    );
+    tf.destroy().succeeds();
+}
+
+fn registry_fields_import(acc: &Acc) {
+    let body = json!({"identifier": "f-rimp", "packageType": "HELM", "parentRef": "acct",
+        "isPublic": true, "scanners": [{"name": "GRYPE"}], "policyRefs": ["acct.p"],
+        "config": {"type": "VIRTUAL"}});
+    let r = acc.post(&body);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let mut with_policy = body.clone();
+    with_policy["cleanupPolicy"] = json!([{"name": "n", "expireDays": 3,
+        "packagePrefix": ["p"], "versionPrefix": ["v"]}]);
+    acc.modify("acct/f-rimp", |d| {
+        d["cleanupPolicy"] = with_policy["cleanupPolicy"].clone()
+    });
+    let tf = acc.tf();
+    tf.config(&acc.config(
+        r#"
+import {
+  to = har_registry.r
+  id = "acct/f-rimp"
+}
+"#,
+    ));
+    tf.run(&[
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-generate-config-out=generated.tf",
+    ])
+    .succeeds()
+    .says("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.");
+    let generated =
+        std::fs::read_to_string(tf.work_dir().join("generated.tf")).expect("generated.tf");
+    let squeezed: String = generated.split_whitespace().collect::<Vec<_>>().join(" ");
+    for text in [
+        "is_public = true",
+        r#"scanners = ["GRYPE"]"#,
+        r#"policy_refs = ["acct.p"]"#,
+        r#"name = "n""#,
+        "expire_days = 3",
+    ] {
+        assert!(squeezed.contains(text), "{text} missing from:\n{generated}");
+    }
+    tf.apply()
+        .succeeds()
+        .says("1 imported, 0 added, 0 changed, 0 destroyed");
+    tf.plan_detailed().is_empty();
+    tf.destroy().succeeds();
+}
+
+fn registry_fields_bad_values(acc: &Acc) {
+    let tf = acc.tf();
+    let cases = [
+        (
+            registry("f-rbad", "DOCKER", r#"  scanners = ["grype"]"#),
+            "did you mean \"GRYPE\"",
+        ),
+        (
+            registry(
+                "f-rbad",
+                "NPM",
+                "  debian_config = { remote_indexed_architectures = [\"amd64\"] }",
+            ),
+            "debian_config applies only to DEBIAN",
+        ),
+        (
+            registry(
+                "f-rbad",
+                "DEBIAN",
+                "  debian_config = { optional_index_compression_formats = [\".bz2\"] }",
+            ),
+            "allowed: .xz",
+        ),
+        (
+            registry(
+                "f-rbad",
+                "DOCKER",
+                "  cleanup_policy = [{ name = \"n\", expire_days = 3, package_prefix = [], version_prefix = [\"v\"] }]",
+            ),
+            "cleanup_policy[0].package_prefix",
+        ),
+        (
+            registry(
+                "f-rbad",
+                "DOCKER",
+                "  cleanup_policy = [{ name = \"n\", package_prefix = [\"p\"], version_prefix = [\"v\"] }]",
+            ),
+            "expire_days",
+        ),
+    ];
+    for (hcl, says) in cases {
+        tf.config(&acc.config(&hcl));
+        tf.plan().fails().says(says);
+    }
+    assert!(!acc.exists("acct/f-rbad"));
 }

@@ -40,14 +40,12 @@ impl<K: RegistryKind> HarResource<K> {
             },
         };
         // What a create may not store, a PUT does: the OSS server ignores upstreamProxies on
-        // create for GENERIC, and older backends drop the firewall mode (the official
-        // provider's follow-up PUT, AH-3528). Re-send once before judging the answer.
+        // create for GENERIC and never stores cleanup policies on create, and older backends
+        // drop the firewall mode (the official provider's follow-up PUT, AH-3528). Re-send
+        // once before judging the answer.
         if needs_follow_up(&body, &reg) {
             let r = RegistryRef::new(scope.clone(), reg.identifier.clone());
-            let mut again = body.clone();
-            again.cleanup_policy = reg.cleanup_policy.clone();
-            again.is_public = reg.is_public;
-            match ctx.client.update_registry(&r, &again).await {
+            match ctx.client.update_registry(&r, &body).await {
                 Ok(updated) => reg = updated,
                 Err(e) => resp.diagnostics.push(api_error(
                     &format!("{doing} (setting its upstream proxies)"),
@@ -119,7 +117,13 @@ impl<K: RegistryKind> HarResource<K> {
 /// Whether the create's answer lacks something the body asked for that a PUT would store.
 fn needs_follow_up(body: &RegistryRequest, reg: &Registry) -> bool {
     match (&body.config, &reg.config) {
-        (Some(RegistryConfig::Virtual(v)), _) => upstreams(reg) != v.upstream_proxies,
+        (Some(RegistryConfig::Virtual(v)), _) => {
+            // The API stores cleanup policies on PUT only.
+            let policies = body.cleanup_policy.as_deref().unwrap_or_default();
+            upstreams(reg) != v.upstream_proxies
+                || (!policies.is_empty()
+                    && reg.cleanup_policy.as_deref().unwrap_or_default() != policies)
+        }
         (Some(RegistryConfig::Upstream(sent)), RegistryConfig::Upstream(got)) => {
             sent.firewall_mode.is_some() && sent.firewall_mode != got.firewall_mode
         }
