@@ -16,6 +16,7 @@ const SCENARIOS: &[Scenario] = &[
     ("debian_config_lifecycle", debian_config_lifecycle),
     ("registry_fields_import", registry_fields_import),
     ("registry_fields_bad_values", registry_fields_bad_values),
+    ("metadata_lifecycle", metadata_lifecycle),
 ];
 
 #[test]
@@ -452,4 +453,130 @@ fn registry_fields_bad_values(acc: &Acc) {
         tf.plan().fails().says(says);
     }
     assert!(!acc.exists("acct/f-rbad"));
+}
+
+fn metadata_path(acc: &Acc, reg_ref: &str) -> String {
+    let uuid = acc.registry(reg_ref)["uuid"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    format!("/gateway/har/api/v3/registries/{uuid}/metadata?account_identifier=acct")
+}
+
+/// (key, value, type) of every entry, sorted.
+fn entries(acc: &Acc, path: &str) -> Vec<(String, String, String)> {
+    let r = acc.v3_get(path);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let mut out: Vec<_> = r.json()["data"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+            (s("key"), s("value"), s("type"))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn e(k: &str, v: &str, t: &str) -> (String, String, String) {
+    (k.into(), v.into(), t.into())
+}
+
+fn metadata_lifecycle(acc: &Acc) {
+    let tf = acc.tf();
+    let id = "f-meta";
+    let r = format!("acct/{id}");
+    tf.config(&acc.config(&registry(
+        id,
+        "NPM",
+        r#"  metadata = { team = "platform", owner = "a.b@example.com" }"#,
+    )));
+    apply_clean(&tf);
+    let path = metadata_path(acc, &r);
+    assert_eq!(
+        entries(acc, &path),
+        [
+            e("owner", "a.b@example.com", "MANUAL"),
+            e("team", "platform", "MANUAL")
+        ]
+    );
+    // The system sets an AUTO entry: no drift, and it survives every change below.
+    let resp = acc.v3_post(
+        &path,
+        &json!({"metadata": [{"key": "scanned", "value": "yes", "type": "AUTO"}]}),
+    );
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    tf.plan_detailed().is_empty();
+
+    // Change.
+    tf.config(&acc.config(&registry(id, "NPM", r#"  metadata = { team = "data" }"#)));
+    tf.plan().updates("har_registry.r");
+    apply_clean(&tf);
+    assert_eq!(
+        entries(acc, &path),
+        [e("scanned", "yes", "AUTO"), e("team", "data", "MANUAL")]
+    );
+
+    // Drift: a MANUAL entry added through the API is seen and removed.
+    let resp = acc.v3_post(
+        &path,
+        &json!({"metadata": [{"key": "extra", "value": "x"}]}),
+    );
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    tf.plan_detailed().updates("har_registry.r");
+    apply_clean(&tf);
+    assert_eq!(
+        entries(acc, &path),
+        [e("scanned", "yes", "AUTO"), e("team", "data", "MANUAL")]
+    );
+
+    // Import with -generate-config-out: the MANUAL entries only.
+    let tf2 = acc.tf();
+    tf2.config(&acc.config(&format!(
+        "import {{\n  to = har_registry.r\n  id = \"{r}\"\n}}\n"
+    )));
+    tf2.run(&[
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-generate-config-out=generated.tf",
+    ])
+    .succeeds()
+    .says("1 to import, 0 to add, 0 to change");
+    let generated =
+        std::fs::read_to_string(tf2.work_dir().join("generated.tf")).expect("generated.tf");
+    assert!(generated.contains("team = \"data\""), "{generated}");
+    assert!(
+        !generated.contains("scanned"),
+        "AUTO entries are not managed: {generated}"
+    );
+    tf2.apply().succeeds().says("1 imported");
+    tf2.plan_detailed().is_empty();
+
+    // Unset: the MANUAL entries go, the AUTO one stays.
+    tf.config(&acc.config(&registry(id, "NPM", "")));
+    tf.plan().updates("har_registry.r");
+    apply_clean(&tf);
+    assert_eq!(entries(acc, &path), [e("scanned", "yes", "AUTO")]);
+
+    // Plan-time rules, naming the attribute.
+    for (m, says) in [
+        (r#"{ "has space" = "x" }"#, "invalid metadata key"),
+        (r#"{ k = "a b" }"#, "invalid metadata value"),
+    ] {
+        tf.config(&acc.config(&registry(id, "NPM", &format!("  metadata = {m}"))));
+        tf.plan().fails().says(says).says("metadata");
+    }
+    let fifty: Vec<String> = (0..50).map(|i| format!("k{i} = \"v\"")).collect();
+    tf.config(&acc.config(&registry(
+        id,
+        "NPM",
+        &format!("  metadata = {{ {} }}", fifty.join(", ")),
+    )));
+    tf.plan().fails().says("at most 49");
+    tf.config(&acc.config(&registry(id, "NPM", "")));
+    tf.destroy().succeeds();
 }

@@ -7,6 +7,7 @@ mod context;
 mod data_sources;
 mod diag;
 mod keep;
+mod metadata;
 mod online;
 mod proxy;
 mod registry;

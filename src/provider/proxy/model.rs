@@ -29,6 +29,7 @@ model! {
         pub(crate) remote_url_suffix: Field<String>,
         pub(crate) metadata_cache_ttl: Field<i64>,
         pub(crate) negative_cache_ttl: Field<i64>,
+        pub(crate) metadata: crate::provider::metadata::Metadata,
         pub(crate) uuid: Field<String>,
         pub(crate) created_at: Field<String>,
     }
@@ -164,6 +165,8 @@ pub(crate) fn state(
             cfg.negative_cache_ttl,
             |n| *n == 0,
         ),
+        // Read from the v3 API by the resource; until then what was planned or stored.
+        metadata: prior.map(|p| p.metadata.clone()).unwrap_or(Field::Null),
         uuid: Field::Known(reg.uuid.clone()),
         created_at: Field::Known(keep::created_at(&reg.created_at)),
     })

@@ -121,6 +121,7 @@ pub(crate) fn schema() -> Schema {
                      `negativeCacheTTL`), 0 to 604800; MAVEN proxies only. Unset and 0 are the \
                      same.",
                 ),
+            crate::provider::metadata::attribute(a.metadata),
             attrs::computed(a.uuid, "The proxy's UUID."),
             attrs::created_at(a.created_at),
         ]);

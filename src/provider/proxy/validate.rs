@@ -47,6 +47,7 @@ pub(crate) fn validate(
     check_url(config, source, out);
     auth::check(config, out);
     check_saas_fields(config, out);
+    crate::provider::metadata::validate(ProxyModel::ATTR.metadata, &config.metadata, out);
 }
 
 /// `firewall_mode` for the package type; the cache TTLs' range and package type.

@@ -29,6 +29,7 @@ model! {
         pub(crate) cleanup_policy: Field<Vec<Field<CleanupPolicyModel>>>,
         pub(crate) debian_config: Field<DebianConfigModel>,
         pub(crate) url: Field<String>,
+        pub(crate) metadata: crate::provider::metadata::Metadata,
         pub(crate) uuid: Field<String>,
         pub(crate) created_at: Field<String>,
     }
@@ -179,6 +180,8 @@ pub(crate) fn state(
         cleanup_policy: cleanup_state(prior, reg.cleanup_policy.as_deref().unwrap_or_default()),
         debian_config: debian_state(prior, cfg.debian_config.as_ref())?,
         url: Field::Known(reg.url.clone()),
+        // Read from the v3 API by the resource; until then what was planned or stored.
+        metadata: prior.map(|p| p.metadata.clone()).unwrap_or(Field::Null),
         uuid: Field::Known(reg.uuid.clone()),
         created_at: Field::Known(keep::created_at(&reg.created_at)),
     })

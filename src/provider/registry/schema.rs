@@ -67,6 +67,7 @@ pub(crate) fn schema() -> Schema {
                      arm64; no extra compression).",
                 ),
             attrs::computed(a.url, "The registry's pull URL."),
+            crate::provider::metadata::attribute(a.metadata),
             attrs::computed(a.uuid, "The registry's UUID."),
             attrs::created_at(a.created_at),
         ])

@@ -18,6 +18,7 @@ pub(crate) fn validate(
     report_unreadable(errors, out);
     check_upstream_list(config, out);
     check_saas_fields(config, out);
+    crate::provider::metadata::validate(RegistryModel::ATTR.metadata, &config.metadata, out);
 }
 
 /// `debian_config` only on DEBIAN; each `cleanup_policy` entry complete.

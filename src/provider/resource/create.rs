@@ -54,7 +54,18 @@ impl<K: RegistryKind> HarResource<K> {
             }
         }
         match K::state(&reg, &scope, Some(&planned)) {
-            Ok(state) => resp.state = self.write_model(&state, &mut resp.diagnostics),
+            Ok(mut state) => {
+                let wanted = planned.metadata().clone();
+                self.metadata_into(
+                    &ctx.client,
+                    &mut state,
+                    Some(&wanted),
+                    &doing,
+                    &mut resp.diagnostics,
+                )
+                .await;
+                resp.state = self.write_model(&state, &mut resp.diagnostics)
+            }
             Err(msg) => {
                 resp.diagnostics.error(format!("Error {doing}"), msg);
                 return;
