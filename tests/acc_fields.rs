@@ -7,6 +7,7 @@ mod support;
 
 use serde_json::{Value, json};
 use support::acc::{Acc, Says, Scenario, apply_clean, run_all};
+use terraform_provider_har::rules::{PackageType, Source, UrlRule};
 
 const SCENARIOS: &[Scenario] = &[
     ("proxy_fields_lifecycle", proxy_fields_lifecycle),
@@ -17,6 +18,7 @@ const SCENARIOS: &[Scenario] = &[
     ("registry_fields_import", registry_fields_import),
     ("registry_fields_bad_values", registry_fields_bad_values),
     ("metadata_lifecycle", metadata_lifecycle),
+    ("every_package_type", every_package_type),
 ];
 
 #[test]
@@ -578,5 +580,49 @@ fn metadata_lifecycle(acc: &Acc) {
     )));
     tf.plan().fails().says("at most 49");
     tf.config(&acc.config(&registry(id, "NPM", "")));
+    tf.destroy().succeeds();
+}
+
+/// A registry and a proxy of every package type, each proxy with its package type's first
+/// source (docs/design/sources.md) and listed by the registry: one apply, then a clean plan.
+fn every_package_type(acc: &Acc) {
+    let mut hcl = String::new();
+    for p in PackageType::ALL {
+        let name = p.as_str().to_lowercase().replace('_', "-");
+        let source = Source::allowed_for(*p)[0];
+        let url = match source.url_rule() {
+            UrlRule::Required => "\n  url          = \"https://upstream.example.com/repo\"",
+            UrlRule::NotAllowed => "",
+        };
+        hcl.push_str(&format!(
+            r#"
+resource "har_upstream_proxy" "{name}" {{
+  identifier   = "all-{name}-up"
+  package_type = "{p}"
+  source       = "{source}"{url}
+  auth_type    = "Anonymous"
+}}
+
+resource "har_registry" "{name}" {{
+  identifier       = "all-{name}"
+  package_type     = "{p}"
+  upstream_proxies = [har_upstream_proxy.{name}.identifier]
+}}
+"#
+        ));
+    }
+    let tf = acc.tf();
+    tf.config(&acc.config(&hcl));
+    apply_clean(&tf);
+    for p in PackageType::ALL {
+        let name = p.as_str().to_lowercase().replace('_', "-");
+        let d = acc.registry(&format!("acct/all-{name}"));
+        assert_eq!(d["packageType"], p.as_str());
+        assert_eq!(
+            d["config"]["upstreamProxies"],
+            json!([format!("all-{name}-up")]),
+            "{p}"
+        );
+    }
     tf.destroy().succeeds();
 }

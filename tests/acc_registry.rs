@@ -327,6 +327,9 @@ fn unmanaged_fields_survive_update(acc: &Acc) {
     let d = acc.registry("acct/rg-keep");
     assert_eq!(d["description"], "two");
     assert_eq!(d["isPublic"], json!(false), "{d}");
-    assert!(d["cleanupPolicy"].as_array().is_none_or(Vec::is_empty), "{d}");
+    assert!(
+        d["cleanupPolicy"].as_array().is_none_or(Vec::is_empty),
+        "{d}"
+    );
     tf.destroy().succeeds();
 }
