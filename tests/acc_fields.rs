@@ -6,7 +6,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::acc::{Acc, Says, Scenario, apply_clean, run_all};
+use support::acc::{Acc, Says, Scenario, apply_clean, attrs, run_all};
 use terraform_provider_har::rules::{PackageType, Source, UrlRule};
 
 const SCENARIOS: &[Scenario] = &[
@@ -19,6 +19,7 @@ const SCENARIOS: &[Scenario] = &[
     ("registry_fields_bad_values", registry_fields_bad_values),
     ("metadata_lifecycle", metadata_lifecycle),
     ("every_package_type", every_package_type),
+    ("data_sources_show_the_fields", data_sources_show_the_fields),
 ];
 
 #[test]
@@ -625,4 +626,51 @@ resource "har_registry" "{name}" {{
         );
     }
     tf.destroy().succeeds();
+}
+
+fn data_sources_show_the_fields(acc: &Acc) {
+    let r = acc.post(
+        &json!({"identifier": "f-ds-reg", "packageType": "DEBIAN", "parentRef": "acct",
+        "isPublic": true, "scanners": [{"name": "GRYPE"}], "policyRefs": ["acct.p"],
+        "config": {"type": "VIRTUAL", "debianConfig": {"remoteIndexedArchitectures": ["arm64"]}}}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let r = acc.post(
+        &json!({"identifier": "f-ds-up", "packageType": "MAVEN", "parentRef": "acct",
+        "config": {"type": "UPSTREAM", "source": "MavenCentral", "authType": "Anonymous",
+            "firewallMode": "ENABLED", "metadataCacheTTL": 10, "remoteUrlSuffix": "m2"}}),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let path = metadata_path(acc, "acct/f-ds-reg");
+    let resp = acc.v3_post(
+        &path,
+        &json!({"metadata": [{"key": "team", "value": "a"},
+        {"key": "scanned", "value": "yes", "type": "AUTO"}]}),
+    );
+    assert_eq!(resp.status, 200, "{}", resp.text());
+    let tf = acc.tf();
+    tf.config(&acc.config(
+        r#"
+data "har_registry" "r" {
+  identifier = "f-ds-reg"
+}
+data "har_upstream_proxy" "p" {
+  identifier = "f-ds-up"
+}
+"#,
+    ));
+    tf.apply().succeeds();
+    let reg = attrs(&tf, "data.har_registry.r");
+    assert_eq!(reg["is_public"], true);
+    assert_eq!(reg["scanners"], json!(["GRYPE"]));
+    assert_eq!(reg["policy_refs"], json!(["acct.p"]));
+    assert_eq!(
+        reg["debian_config"]["remote_indexed_architectures"],
+        json!(["arm64"])
+    );
+    assert_eq!(reg["metadata"], json!({"team": "a"}), "MANUAL entries only");
+    let up = attrs(&tf, "data.har_upstream_proxy.p");
+    assert_eq!(up["firewall_mode"], "ENABLED");
+    assert_eq!(up["metadata_cache_ttl"], 10);
+    assert_eq!(up["remote_url_suffix"], "m2");
 }
