@@ -86,8 +86,6 @@ const fn field(official: &'static str, fate: Fate) -> Field {
     Field { official, fate }
 }
 
-const NOT_MANAGED: Fate = Fate::NotManaged { default: None };
-
 /// The official schema (`internal/service/har/registry/schema.go` of
 /// harness/terraform-provider-harness), field by field.
 pub const FIELDS: &[Field] = &[
