@@ -7,7 +7,6 @@ mod support;
 
 use serde_json::{Value, json};
 use support::acc::{Acc, Says, Scenario, apply_clean, attrs, run_all};
-use terraform_provider_har::rules::{PackageType, Source, UrlRule};
 
 const SCENARIOS: &[Scenario] = &[
     ("proxy_fields_lifecycle", proxy_fields_lifecycle),
@@ -584,16 +583,39 @@ fn metadata_lifecycle(acc: &Acc) {
     tf.destroy().succeeds();
 }
 
+/// The first pair of each package type in docs/design/sources.md (the matrix's one page):
+/// (package type, source, url required).
+fn first_sources() -> Vec<(String, String, bool)> {
+    let page = include_str!("../docs/design/sources.md");
+    let mut out: Vec<(String, String, bool)> = Vec::new();
+    for line in page.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        if cells.len() < 5 || !cells[1].starts_with('`') || !cells[2].starts_with('`') {
+            continue;
+        }
+        let (p, s) = (cells[1].trim_matches('`'), cells[2].trim_matches('`'));
+        if cells[3] != "required" && cells[3] != "not allowed" {
+            continue; // the table of pairs left out
+        }
+        if !out.iter().any(|(q, _, _)| q == p) {
+            out.push((p.to_string(), s.to_string(), cells[3] == "required"));
+        }
+    }
+    out
+}
+
 /// A registry and a proxy of every package type, each proxy with its package type's first
 /// source (docs/design/sources.md) and listed by the registry: one apply, then a clean plan.
 fn every_package_type(acc: &Acc) {
+    let all = first_sources();
+    assert_eq!(all.len(), 25, "{all:?}");
     let mut hcl = String::new();
-    for p in PackageType::ALL {
-        let name = p.as_str().to_lowercase().replace('_', "-");
-        let source = Source::allowed_for(*p)[0];
-        let url = match source.url_rule() {
-            UrlRule::Required => "\n  url          = \"https://upstream.example.com/repo\"",
-            UrlRule::NotAllowed => "",
+    for (p, source, needs_url) in &all {
+        let name = p.to_lowercase().replace('_', "-");
+        let url = if *needs_url {
+            "\n  url          = \"https://upstream.example.com/repo\""
+        } else {
+            ""
         };
         hcl.push_str(&format!(
             r#"
@@ -615,8 +637,8 @@ resource "har_registry" "{name}" {{
     let tf = acc.tf();
     tf.config(&acc.config(&hcl));
     apply_clean(&tf);
-    for p in PackageType::ALL {
-        let name = p.as_str().to_lowercase().replace('_', "-");
+    for (p, _, _) in &all {
+        let name = p.to_lowercase().replace('_', "-");
         let d = acc.registry(&format!("acct/all-{name}"));
         assert_eq!(d["packageType"], p.as_str());
         assert_eq!(

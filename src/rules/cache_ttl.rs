@@ -10,22 +10,6 @@ use super::PackageType;
 /// Seven days, in seconds: the largest TTL the API accepts.
 pub const MAX_CACHE_TTL: i64 = 604_800;
 
-/// Which of the two TTLs, for messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CacheTtl {
-    Metadata,
-    Negative,
-}
-
-impl CacheTtl {
-    pub fn api_name(self) -> &'static str {
-        match self {
-            CacheTtl::Metadata => "metadataCacheTTL",
-            CacheTtl::Negative => "negativeCacheTTL",
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CacheTtlError {
     #[error("{value} seconds is out of range: a cache TTL is 0 to 604800 seconds (7 days)")]

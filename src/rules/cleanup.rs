@@ -50,8 +50,6 @@ pub enum CleanupError {
     Missing(CleanupField),
     #[error("expireDays must be a positive number of days, got {0}")]
     ExpireDays(i64),
-    #[error("cleanup policies apply only to registries (VIRTUAL), not to upstream proxies")]
-    NotVirtual,
 }
 
 /// The first missing or wrong field of an entry.

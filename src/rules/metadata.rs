@@ -4,17 +4,8 @@
 //! made only of letters, digits and `_ . / = + - @` (its pattern `^[\p{L}\p{N}_./=+\-@]+$`, so
 //! no spaces and not empty); keys are case-sensitive.
 
-use super::package::string_enum;
-
 /// The most entries a registry's metadata holds.
 pub const MAX_METADATA_ENTRIES: usize = 49;
-
-string_enum!(
-    /// `type` of a metadata entry: `MANUAL` (set by a user) or `AUTO` (set by the system).
-    MetadataType, "metadata type", {
-    Manual = "MANUAL",
-    Auto = "AUTO",
-});
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MetadataError {
@@ -96,6 +87,5 @@ mod tests {
         assert!(check_metadata_key("a:b").is_err());
         assert!(check_metadata_count(49).is_ok());
         assert_eq!(check_metadata_count(50), Err(MetadataError::TooMany(50)));
-        assert_eq!(MetadataType::parse("AUTO"), Ok(MetadataType::Auto));
     }
 }

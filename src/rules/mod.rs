@@ -15,7 +15,7 @@
 //! | upstream_proxies | [`check_link`] with [`LinkLevel::Product`] (provider) or [`LinkLevel::Api`] (server) |
 //! | firewall_mode | [`check_firewall_mode`] |
 //! | metadata_cache_ttl, negative_cache_ttl | [`check_cache_ttl`] |
-//! | metadata | [`check_metadata`] (keys, values, at most [`MAX_METADATA_ENTRIES`]) |
+//! | metadata | [`check_metadata`] (keys, values, at most 49) |
 //! | cleanup_policy | [`check_cleanup_entry`] |
 //! | scanners | [`ScannerName::parse`] |
 //! | debian_config | [`check_debian_config_allowed`], [`IndexCompression::parse`] |
@@ -36,33 +36,31 @@ mod source;
 mod time;
 mod url;
 
-pub use auth::{AuthError, AuthRefs, AuthType, check_auth};
-pub use cache_ttl::{CacheTtl, CacheTtlError, MAX_CACHE_TTL, check_cache_ttl, takes_cache_ttl};
-pub use cleanup::{CleanupEntry, CleanupError, CleanupField, check_cleanup_entry};
-pub use firewall::{FirewallError, FirewallMode, check_firewall_mode};
-pub use link::{LinkError, LinkLevel, LinkTarget, check_link};
-pub use metadata::{
-    MAX_METADATA_ENTRIES, MetadataError, MetadataType, check_metadata, check_metadata_count,
-    check_metadata_key, check_metadata_value,
+pub(crate) use auth::{AuthError, AuthRefs, AuthType, check_auth};
+pub(crate) use cache_ttl::check_cache_ttl;
+pub(crate) use cleanup::{CleanupEntry, CleanupError, check_cleanup_entry};
+pub(crate) use firewall::{FirewallMode, check_firewall_mode};
+pub(crate) use link::{LinkLevel, LinkTarget, check_link};
+pub(crate) use metadata::{
+    check_metadata, check_metadata_count, check_metadata_key, check_metadata_value,
 };
-pub use names::{MAX_IDENTIFIER_LEN, NameError, NameLevel, check_identifier};
-pub use package::{PackageType, RegistryType};
-pub use scanners::{
-    DEFAULT_DEBIAN_ARCHITECTURES, DebianConfigError, IndexCompression, ScannerName,
-    check_debian_config_allowed,
+pub(crate) use names::{NameError, NameLevel, check_identifier};
+pub(crate) use package::{PackageType, RegistryType};
+pub(crate) use scanners::{
+    DEFAULT_DEBIAN_ARCHITECTURES, IndexCompression, ScannerName, check_debian_config_allowed,
 };
-pub use source::{
-    Source, UrlRule, check_source_for, check_url_for_source, matrix_summary, stored_url_for_source,
+pub(crate) use source::{
+    Source, check_source_for, check_url_for_source, matrix_summary, stored_url_for_source,
 };
-pub use time::rfc3339_utc;
-pub use url::{UrlError, check_url, http_url_problem, is_ecr_url, normalize_url};
+pub(crate) use time::rfc3339_utc;
+pub(crate) use url::{check_url, http_url_problem, is_ecr_url, normalize_url};
 
 /// A value outside a closed set (package type, registry type, source, auth type). The message
 /// lists what is allowed, and suggests the nearest value when the input is wrong only in case
 /// or by a letter or two (`DockerHub` → `Dockerhub`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid {what}: {value:?}{}; allowed: {}", suggestion_text(.suggestion), .allowed.join(", "))]
-pub struct EnumError {
+pub(crate) struct EnumError {
     /// What the value is, as the API names it: `package type`, `repository type`, ...
     pub what: &'static str,
     pub value: String,

@@ -34,7 +34,7 @@ string_enum!(
 
 /// Whether an upstream source takes a `url`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UrlRule {
+pub(crate) enum UrlRule {
     /// `Custom`, `AwsEcr`: the remote is whatever the user says.
     Required,
     /// Public default sources (`Dockerhub`, `MavenCentral`, ...): the remote is implied. The real
@@ -43,7 +43,7 @@ pub enum UrlRule {
 }
 
 impl Source {
-    pub fn url_rule(self) -> UrlRule {
+    pub(crate) fn url_rule(self) -> UrlRule {
         match self {
             // HelmChartRepo: the product's Helm HTTP proxy always asks for the chart repository
             // URL, and there is no one public Helm HTTP repository it could imply.
@@ -53,7 +53,7 @@ impl Source {
     }
 
     /// The sources a package type allows, `Custom` always among them.
-    pub fn allowed_for(package_type: PackageType) -> &'static [Source] {
+    pub(crate) fn allowed_for(package_type: PackageType) -> &'static [Source] {
         use PackageType as P;
         use Source as S;
         match package_type {
@@ -86,7 +86,10 @@ impl Source {
 
 /// Parses `source` and checks that `package_type` allows it. The error lists the sources that
 /// package type allows.
-pub fn check_source_for(package_type: PackageType, source: &str) -> Result<Source, EnumError> {
+pub(crate) fn check_source_for(
+    package_type: PackageType,
+    source: &str,
+) -> Result<Source, EnumError> {
     let allowed = Source::allowed_for(package_type);
     let names: Vec<&'static str> = allowed.iter().map(|s| s.as_str()).collect();
     match Source::parse(source) {
@@ -98,10 +101,11 @@ pub fn check_source_for(package_type: PackageType, source: &str) -> Result<Sourc
 /// Every package type with its sources, for descriptions: `DOCKER Dockerhub/Custom/AwsEcr;
 /// HELM Custom; ...` in the API's order of package types.
 pub fn matrix_summary() -> String {
-    PackageType::ALL
+    PackageType::NAMES
         .iter()
+        .filter_map(|n| PackageType::parse(n).ok())
         .map(|p| {
-            let names: Vec<&str> = Source::allowed_for(*p).iter().map(|s| s.as_str()).collect();
+            let names: Vec<&str> = Source::allowed_for(p).iter().map(|s| s.as_str()).collect();
             format!("{p} {}", names.join("/"))
         })
         .collect::<Vec<_>>()
@@ -110,7 +114,7 @@ pub fn matrix_summary() -> String {
 
 /// `url` presence for a source: `Ok(())` or a message naming the rule. `url` is the raw
 /// attribute value; empty or whitespace-only counts as absent.
-pub fn check_url_for_source(source: Source, url: Option<&str>) -> Result<(), String> {
+pub(crate) fn check_url_for_source(source: Source, url: Option<&str>) -> Result<(), String> {
     let present = url.is_some_and(|u| !u.trim().is_empty());
     match (source.url_rule(), present) {
         (UrlRule::Required, false) => Err(format!(
@@ -127,7 +131,7 @@ pub fn check_url_for_source(source: Source, url: Option<&str>) -> Result<(), Str
 /// that was sent: a required URL must be there; the remote of a public default source is
 /// implied, so the service clears a URL sent with it (on PUT; har-local on create too, so the
 /// two agree). The product refuses the latter instead ([`check_url_for_source`]).
-pub fn stored_url_for_source(source: Source, url: String) -> Result<String, String> {
+pub(crate) fn stored_url_for_source(source: Source, url: String) -> Result<String, String> {
     match source.url_rule() {
         UrlRule::Required if url.is_empty() => Err(format!(
             "URL is required for upstream repository (source {source})"

@@ -60,7 +60,6 @@ fn check_saas_fields(config: &RegistryModel, out: &mut Vec<Diagnostic>) {
             let field = match &e {
                 crate::rules::CleanupError::Missing(f) => f.attribute(),
                 crate::rules::CleanupError::ExpireDays(_) => "expire_days",
-                crate::rules::CleanupError::NotVirtual => "",
             };
             out.push(error_at(
                 AttributePath::root(a.cleanup_policy).index(i as i64),
