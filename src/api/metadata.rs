@@ -7,70 +7,15 @@
 //! * `POST ...` with the same body adds or changes entries, same answer.
 //!
 //! The registry is addressed by its uuid, not its ref. Answers are not wrapped in the v1
-//! `{"status","data"}` envelope. `type` is `MANUAL` (a user's) or `AUTO` (the system's).
+//! `{"status","data"}` envelope. `type` is `MANUAL` (a user's) or `AUTO` (the system's). The
+//! wire models live with the others in `model.rs` (har-local answers with them too).
 
 use reqwest::Method;
-use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::Client;
 use super::error::{Error, excerpt};
-
-/// One entry as the API answers it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MetadataEntry {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    pub key: String,
-    #[serde(default)]
-    pub value: String,
-    /// `MANUAL` or `AUTO`; an entry without one counts as `MANUAL`.
-    #[serde(rename = "type", default = "manual")]
-    pub entry_type: String,
-}
-
-fn manual() -> String {
-    "MANUAL".into()
-}
-
-impl MetadataEntry {
-    pub fn is_auto(&self) -> bool {
-        self.entry_type.eq_ignore_ascii_case("AUTO")
-    }
-}
-
-/// `{"data":[...]}`: the answer of every metadata call.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct MetadataList {
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub data: Vec<MetadataEntry>,
-}
-
-/// One entry of a PUT or POST body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MetadataItem {
-    pub key: String,
-    pub value: String,
-    /// Not sent by the provider. har-local accepts `"AUTO"` here on POST so that tests can
-    /// stand in for the system setting an entry; the real API's body has key and value only.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub entry_type: Option<String>,
-}
-
-/// `{"metadata":[...]}`: the body of PUT and POST.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct MetadataRequest {
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub metadata: Vec<MetadataItem>,
-}
-
-fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
-}
+use super::model::{MetadataEntry, MetadataItem, MetadataList, MetadataRequest};
 
 impl Client {
     /// The registry's entries, `MANUAL` and `AUTO` alike.
@@ -123,6 +68,7 @@ fn decode(status: u16, body: &[u8]) -> Result<Vec<MetadataEntry>, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::model::MetadataList;
 
     #[test]
     fn reads_entries_and_defaults_the_type() {

@@ -3,7 +3,7 @@
 //! and reads them; har-local reads and answers with the very same types, so the two can
 //! never disagree on a field name.
 //!
-//! Tolerance rules (har-api.md §2.2, §6): unknown fields are ignored; `null` and a missing
+//! Tolerance rules (docs/design/har-api.md §2.2, §6): unknown fields are ignored; `null` and a missing
 //! list are the same as `[]`; the SDK's stray keys inside `config` and `auth` are accepted.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -321,6 +321,56 @@ pub struct RegistryMetadata {
     pub path: String,
     #[serde(default)]
     pub is_public: bool,
+}
+
+// ---- v3 registry metadata (`api/metadata.rs` has the calls) ----
+
+/// One entry as the API answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub key: String,
+    #[serde(default)]
+    pub value: String,
+    /// `MANUAL` or `AUTO`; an entry without one counts as `MANUAL`.
+    #[serde(rename = "type", default = "manual")]
+    pub entry_type: String,
+}
+
+fn manual() -> String {
+    "MANUAL".into()
+}
+
+impl MetadataEntry {
+    pub fn is_auto(&self) -> bool {
+        self.entry_type.eq_ignore_ascii_case("AUTO")
+    }
+}
+
+/// `{"data":[...]}`: the answer of every metadata call.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MetadataList {
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub data: Vec<MetadataEntry>,
+}
+
+/// One entry of a PUT or POST body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataItem {
+    pub key: String,
+    pub value: String,
+    /// Not sent by the provider. har-local accepts `"AUTO"` here on POST so that tests can
+    /// stand in for the system setting an entry; the real API's body has key and value only.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub entry_type: Option<String>,
+}
+
+/// `{"metadata":[...]}`: the body of PUT and POST.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MetadataRequest {
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub metadata: Vec<MetadataItem>,
 }
 
 fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::api::metadata::{MetadataEntry, MetadataItem};
+use crate::api::model::{MetadataEntry, MetadataItem};
 use crate::api::{self, Client};
 use crate::framework::{Attribute, AttributePath, Diagnostic, Field, PathStep, Type};
 use crate::provider::diag::error_at;

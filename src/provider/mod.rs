@@ -1,6 +1,7 @@
 //! The HAR provider: the provider block (`config.rs`) and the resource and data source
 //! types it offers (added next to this file by the resources work).
 
+mod advice;
 mod attrs;
 mod config;
 mod context;

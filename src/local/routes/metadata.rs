@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::extract::JsonBody;
-use crate::api::metadata::{MetadataList, MetadataRequest};
+use crate::api::model::{MetadataList, MetadataRequest};
 use crate::local::error::ApiError;
 use crate::local::store::MetadataWrite;
 

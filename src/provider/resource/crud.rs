@@ -9,6 +9,7 @@ use crate::framework::{
     DeleteRequest, DeleteResponse, Field, ImportRequest, ImportResponse, ReadRequest, ReadResponse,
     UpdateRequest, UpdateResponse,
 };
+use crate::provider::advice;
 use crate::provider::diag::api_error;
 
 /// The ref of an object in state: its `id`, or else identifier + scope.
@@ -215,22 +216,14 @@ impl<K: RegistryKind> HarResource<K> {
         };
         let doing = format!("deleting {} {r}", K::NOUN);
         if matches!(e, crate::api::Error::InUse { .. }) {
-            resp.diagnostics.error(
-                format!(
-                    "Cannot delete {} {}: still listed by a registry",
-                    K::NOUN,
-                    r.identifier
-                ),
-                format!(
-                    "{doing}: {e}\n\nA registry still lists it in its upstream proxies. If that \
-                     registry is in this configuration and this same apply removes the proxy \
-                     from its upstream_proxies, note that Terraform deletes a removed resource \
-                     before it updates the resources that referred to it: apply the registry \
-                     change first (terraform apply -target=har_registry.<name>), then apply \
-                     again. If the registry is outside this configuration, remove the proxy \
-                     from its upstream list there first."
-                ),
+            let registries = advice::registries_listing(e.message().unwrap_or_default());
+            let (summary, detail) = advice::delete_refused(
+                K::NOUN,
+                &r.identifier,
+                &registries,
+                &format!("{doing}: {e}"),
             );
+            resp.diagnostics.error(summary, detail);
         } else {
             resp.diagnostics.push(api_error(&doing, &e));
         }

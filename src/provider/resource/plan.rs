@@ -9,8 +9,9 @@ use super::kind::{Identity, RegistryKind};
 use crate::api::model::TYPE_UPSTREAM;
 use crate::api::refs::RegistryRef;
 use crate::framework::{AttributePath, Diagnostic, Field, ModifyPlanRequest, ModifyPlanResponse};
+use crate::provider::advice;
 use crate::provider::context::{HarContext, client_error};
-use crate::provider::diag::{api_error, error_at};
+use crate::provider::diag::{api_error, error_at, warning_at};
 use crate::provider::keep::known_strings;
 use crate::provider::online::{self, Found};
 use crate::provider::scope::{Defaults, ref_of};
@@ -109,6 +110,15 @@ impl<K: RegistryKind> HarResource<K> {
             // with a null prior state; see `in_state`.
             if let Field::Known(r) = prior.id() {
                 self.in_state().insert(r.clone());
+                // Terraform shows only this call's warnings, not the create half's.
+                if !resp.requires_replace.is_empty() && prior.identifier() == planned.identifier() {
+                    let (summary, detail) = advice::replacing_in_place(K::TYPE_NAME, r);
+                    resp.diagnostics.push(warning_at(
+                        AttributePath::root(K::Model::NAMES.identifier),
+                        summary,
+                        detail,
+                    ));
+                }
             }
         }
         let Some(ctx) = ctx else { return };
