@@ -19,6 +19,7 @@
 //! | cleanup_policy | [`check_cleanup_entry`] |
 //! | scanners | [`ScannerName::parse`] |
 //! | debian_config | [`check_debian_config_allowed`], [`IndexCompression::parse`] |
+//! | org / project of a space ref | [`check_space`] |
 //!
 //! Sources: `docs/design/har-api.md` §3 (OSS `utils.go`,
 //! `registry/app/helpers/pkg/*.go`) and docs/design/product.md ("Names", `har_upstream_proxy`).
@@ -33,6 +34,7 @@ mod names;
 mod package;
 mod scanners;
 mod source;
+mod space;
 mod time;
 mod url;
 
@@ -52,6 +54,7 @@ pub(crate) use scanners::{
 pub(crate) use source::{
     Source, check_source_for, check_url_for_source, matrix_summary, stored_url_for_source,
 };
+pub(crate) use space::check_space;
 pub(crate) use time::rfc3339_utc;
 pub(crate) use url::{check_url, http_url_problem, is_ecr_url, normalize_url};
 
