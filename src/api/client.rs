@@ -545,6 +545,20 @@ impl Client {
         Ok(out)
     }
 
+    /// One call through the retry loop, for the API's other modules (`metadata.rs`): the
+    /// status and body of a 2xx answer, or the error.
+    pub(super) async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+    ) -> Result<(u16, Vec<u8>), Error> {
+        self.call(method, url, body)
+            .await
+            .0
+            .map(|r| (r.status, r.body))
+    }
+
     fn url(&self, segments: &[&str]) -> Url {
         let mut url = self.inner.base.clone();
         if let Ok(mut path) = url.path_segments_mut() {

@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod error;
+pub mod metadata;
 pub mod model;
 pub mod redact;
 pub mod refs;

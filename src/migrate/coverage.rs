@@ -86,8 +86,6 @@ const fn field(official: &'static str, fate: Fate) -> Field {
     Field { official, fate }
 }
 
-const NOT_MANAGED: Fate = Fate::NotManaged { default: None };
-
 /// The official schema (`internal/service/har/registry/schema.go` of
 /// harness/terraform-provider-harness), field by field.
 pub const FIELDS: &[Field] = &[
@@ -103,8 +101,8 @@ pub const FIELDS: &[Field] = &[
     field("id", Fate::Computed),
     field("url", Fate::Computed),
     field("created_at", Fate::Computed),
-    field("is_public", NOT_MANAGED),
-    field("metadata", NOT_MANAGED),
+    field("is_public", both("is_public")),
+    field("metadata", both("metadata")),
     field("config.type", Fate::Structure),
     field("config.upstream_proxies", registry_only("upstream_proxies")),
     field("config.source", proxy_only("source")),
@@ -143,28 +141,23 @@ pub const FIELDS: &[Field] = &[
         "config.auth.secret_key_secret_path",
         proxy_only("access_key_secret_key.secret_key_space_path"),
     ),
+    field("config.firewall_mode", proxy_only("firewall_mode")),
+    field("config.remote_url_suffix", proxy_only("remote_url_suffix")),
     field(
-        "config.firewall_mode",
-        Fate::NotManaged {
-            default: Some("ALLOW"),
-        },
+        "config.metadata_cache_ttl",
+        proxy_only("metadata_cache_ttl"),
     ),
-    field("config.remote_url_suffix", NOT_MANAGED),
-    field("config.metadata_cache_ttl", NOT_MANAGED),
-    field("config.negative_cache_ttl", NOT_MANAGED),
-    field("config.debian_config", NOT_MANAGED),
+    field(
+        "config.negative_cache_ttl",
+        proxy_only("negative_cache_ttl"),
+    ),
+    field("config.debian_config", registry_only("debian_config")),
 ];
 
 /// Fields this provider does not manage but sends back as the server has them when it updates
 /// an object (PUT replaces the whole registry): `metadata` lives in another API, the others are
 /// carried over from the GET before the PUT. An update may reset every other unmanaged field.
-pub const KEPT_ON_UPDATE: &[&str] = &[
-    "is_public",
-    "metadata",
-    "allowed_pattern",
-    "blocked_pattern",
-    "config.remote_url_suffix",
-];
+pub const KEPT_ON_UPDATE: &[&str] = &["allowed_pattern", "blocked_pattern"];
 
 /// The nested blocks walked into; their own fields are listed above.
 const BLOCKS: &[&str] = &["config", "config.auth"];
@@ -271,7 +264,7 @@ mod tests {
 
     #[test]
     fn says_which_fields_an_update_keeps() {
-        let v = json!({"is_public": true, "config": [{"firewall_mode": "ENABLED"}]});
+        let v = json!({"allowed_pattern": ["a"], "config": [{"upstream_proxies": ["p"]}]});
         let got: Vec<_> = left_behind(v.as_object().unwrap(), Kind::UpstreamProxy)
             .into_iter()
             .map(|l| (l.field, l.kept_on_update))
@@ -279,8 +272,8 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("config[0].firewall_mode".to_string(), false),
-                ("is_public".to_string(), true)
+                ("allowed_pattern".to_string(), true),
+                ("config[0].upstream_proxies".to_string(), false)
             ]
         );
     }
@@ -323,11 +316,6 @@ mod tests {
         got.sort();
         let want = [
             ("allowed_pattern", "(1 items)"),
-            ("config[0].firewall_mode", "\"ENABLED\""),
-            ("config[0].metadata_cache_ttl", "300"),
-            ("config[0].remote_url_suffix", "\"simple\""),
-            ("is_public", "true"),
-            ("metadata", "(2 entries)"),
             ("some_future_field", "\"v\""),
         ];
         let want: Vec<_> = want

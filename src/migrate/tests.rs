@@ -172,9 +172,13 @@ fn access_key_auth_maps_and_an_inline_key_is_a_hand_step() {
 #[test]
 fn reports_what_it_cannot_carry_over() {
     let mut values = upstream("py", "acct", json!({"auth_type": "Anonymous"}));
+    // Managed since issue 13, so carried: no finding.
     values["is_public"] = json!(true);
     values["config"][0]["firewall_mode"] = json!("QUARANTINE");
     values["config"][0]["remote_url_suffix"] = json!("simple");
+    // Not taken by a proxy: findings.
+    values["allowed_pattern"] = json!(["a*"]);
+    values["blocked_pattern"] = json!(["b*"]);
     let m = run(&doc(
         vec![
             official(
@@ -219,14 +223,19 @@ fn reports_what_it_cannot_carry_over() {
         .collect();
     let has = |s: &str| assert!(msgs.iter().any(|m| m.contains(s)), "no {s:?} in {msgs:#?}");
     has(
-        "harness_platform_har_registry.py: is_public = true: har_upstream_proxy does not manage it",
+        "harness_platform_har_registry.py: allowed_pattern = (1 items): har_upstream_proxy does not manage it",
     );
-    has("harness_platform_har_registry.py: config[0].firewall_mode = \"QUARANTINE\"");
-    has("harness_platform_har_registry.py: config[0].remote_url_suffix = \"simple\"");
+    has("harness_platform_har_registry.py: blocked_pattern = (1 items)");
+    assert!(
+        !msgs
+            .iter()
+            .any(|m| m.contains("is_public") || m.contains("firewall_mode")),
+        "{msgs:#?}"
+    );
     has("data.harness_platform_har_registry.d: a data source");
     has("harness_platform_har_lifecycle_rule.r: a lifecycle rule");
     has("harness_platform_har_webhook.w: resource type harness_platform_har_webhook is not known");
-    assert_eq!(msgs.len(), 6, "{msgs:#?}");
+    assert_eq!(msgs.len(), 5, "{msgs:#?}");
     // Only the registry is imported, so only it is removed from the old state.
     assert_eq!(m.removed, ["harness_platform_har_registry.py"]);
 }

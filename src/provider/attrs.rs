@@ -93,3 +93,12 @@ pub(crate) fn computed(name: &str, description: &str) -> Attribute {
 pub(crate) fn created_at(name: &str) -> Attribute {
     computed(name, "Creation time, RFC 3339 UTC.")
 }
+
+/// `is_public`: sent on every create and PUT, so `false` turns it off again.
+pub(crate) fn is_public(name: &str) -> Attribute {
+    Attribute::bool(name).optional().description(
+        "Whether the object can be read without authentication (API `isPublic`). Unset and \
+         `false` are the same; always sent, so setting it back to `false` (or removing it) \
+         makes it private again.",
+    )
+}

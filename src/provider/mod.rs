@@ -8,6 +8,7 @@ mod context;
 mod data_sources;
 mod diag;
 mod keep;
+mod metadata;
 mod online;
 mod proxy;
 mod registry;

@@ -11,6 +11,7 @@ mod data_sources;
 mod default_scope;
 mod drift;
 mod examples;
+mod fields;
 mod guides;
 mod import;
 mod install;

@@ -14,6 +14,7 @@ mod local_abuse;
 mod local_concurrency;
 mod local_contract;
 mod local_durability;
+mod local_fields;
 mod plugin_mtls;
 mod protocol_grpc;
 mod repository;

@@ -1,10 +1,12 @@
 //! The HTTP surface: one router, served under both `/api/v1` (OSS) and `/gateway/har/api/v1`
-//! (SaaS, as the official provider calls it). Handlers are short; extractors parse; the service
+//! (SaaS, as the official provider calls it), and the v3 metadata routes under `/api/v3` and
+//! `/gateway/har/api/v3`. Handlers are short; extractors parse; the service
 //! decides. Cross-cutting concerns (API key, body limit, and later fault injection) are layers
 //! around [`router`], so they never touch a handler.
 
 mod extract;
 mod list;
+mod metadata;
 mod registry;
 
 use std::sync::Arc;
@@ -41,12 +43,24 @@ fn api() -> Router<AppState> {
         .method_not_allowed_fallback(method_not_allowed)
 }
 
+/// The v3 routes (relative to `/api/v3`): registry metadata.
+fn api_v3() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/registries/{uuid}/metadata",
+            get(metadata::get).put(metadata::put).post(metadata::post),
+        )
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
 /// The whole application. A later layer (e.g. fault injection) wraps the returned router:
 /// `router(state).layer(faults)`.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api())
         .nest("/gateway/har/api/v1", api())
+        .nest("/api/v3", api_v3())
+        .nest("/gateway/har/api/v3", api_v3())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
