@@ -12,16 +12,20 @@
 //! | source | [`Source::parse`], then [`check_source_for`] |
 //! | url | [`check_url_for_source`] (presence), [`check_url`] (shape), [`normalize_url`], [`is_ecr_url`] (warning) |
 //! | auth_type | [`AuthType::parse`], then [`check_auth`] |
+//! | webhook attributes | [`webhook`] |
+//! | lifecycle rule attributes | [`lifecycle`] |
 //!
 //! Sources: `../shared/reference/harness-api/har-api.md` §3 (OSS `utils.go`,
 //! `registry/app/helpers/pkg/*.go`) and DESIGN.md ("Names", `har_upstream_proxy`).
 
 mod auth;
+pub mod lifecycle;
 mod names;
 mod package;
 mod source;
 mod suggest;
 mod url;
+pub mod webhook;
 
 pub use auth::{AuthError, AuthRefs, AuthType, check_auth};
 pub use names::{MAX_IDENTIFIER_LEN, NameError, NameLevel, check_identifier};
