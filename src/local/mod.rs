@@ -8,6 +8,8 @@ pub mod faults;
 pub mod routes;
 pub mod service;
 pub mod store;
+pub mod webhook_service;
+pub mod webhook_store;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -55,6 +55,8 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (registry_id, position)
     );
     CREATE INDEX upstream_links_target ON upstream_links(target_id);",
+    // 2: registry webhooks; they go with their registry (local/webhook_store.rs).
+    crate::local::webhook_store::SCHEMA,
 ];
 
 const READERS: usize = 4;

@@ -6,6 +6,7 @@
 mod extract;
 mod list;
 mod registry;
+mod webhook;
 
 use std::sync::Arc;
 
@@ -31,11 +32,13 @@ pub struct AppState {
 fn api() -> Router<AppState> {
     Router::new()
         .route("/registry", post(registry::create))
+        // Registries and their webhooks (`webhook.rs` dispatches on the path).
         .route(
             "/registry/{*reference}",
-            get(registry::get)
-                .put(registry::update)
-                .delete(registry::delete),
+            get(webhook::get)
+                .post(webhook::post)
+                .put(webhook::put)
+                .delete(webhook::delete),
         )
         .route("/spaces/{*rest}", get(list::list))
         .method_not_allowed_fallback(method_not_allowed)
