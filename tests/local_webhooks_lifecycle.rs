@@ -321,3 +321,249 @@ fn webhook_list_pages_searches_and_survives_a_restart() {
     let r = c.get(&format!("{path}?size=0"));
     assert_eq!(r.status, 400, "{}", r.text());
 }
+
+const V3: &str = "/api/v3";
+const GW3: &str = "/gateway/har/api/v3";
+
+fn cleanup_rule(registries: &[&str]) -> Value {
+    json!({
+        "name": "nightly",
+        "description": "keep ten",
+        "action": "DELETE",
+        "packageType": "DOCKER",
+        "applyTo": {"mode": "EXPLICIT", "registries": registries},
+        "criteria": {"match": "ALL", "rules": [
+            {"type": "KEEP_LAST_N", "config": {"value": 10}},
+            {"type": "AGE_BASED", "config": {"value": 30, "unit": "DAYS"}}
+        ]},
+        "schedule": {"expression": "0 2 * * *", "timezone": "Europe/Berlin"},
+        "filterConfig": {"packageNameAllowedPattern": ["app-*"], "tagNameAllowedPattern": ["*-rc"]}
+    })
+}
+
+#[test]
+fn lifecycle_rule_crud_with_scope_in_the_query_and_bare_answers() {
+    let s = HarLocal::start();
+    let mut c = s.client();
+    create_registry(
+        &mut c,
+        virtual_registry("acct/org/proj", "docker-main", "DOCKER", &[]),
+    );
+    let scope = "account_identifier=acct&org_identifier=org";
+
+    // A rule in the org applies to a registry in a project below it.
+    let r = c.post(
+        &format!("{GW3}/lifecycle/rules?{scope}"),
+        &cleanup_rule(&["docker-main"]),
+    );
+    assert_eq!(r.status, 201, "{}", r.text());
+    let rule = r.json();
+    assert!(
+        rule.get("status").is_none(),
+        "bare object, no envelope: {rule}"
+    );
+    let id = rule["id"].as_str().unwrap().to_string();
+    assert!(!id.is_empty());
+    assert_eq!(rule["enabled"], true);
+    assert_eq!(rule["orgIdentifier"], "org");
+    assert!(rule.get("projectIdentifier").is_none(), "{rule}");
+    assert_eq!(
+        rule["filterConfig"]["tagNameAllowedPattern"],
+        json!(["*-rc"])
+    );
+    assert_eq!(
+        rule["criteria"]["rules"][1]["config"],
+        json!({"value": 30, "unit": "DAYS"})
+    );
+    assert!(rule["createdAt"].as_i64().unwrap() > 1_600_000_000_000);
+
+    let r = c.get(&format!("{V3}/lifecycle/rules/{id}?{scope}"));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json(), rule);
+    // Seen from another scope, it is not there.
+    let r = c.get(&format!(
+        "{V3}/lifecycle/rules/{id}?account_identifier=acct"
+    ));
+    assert_eq!(r.status, 404, "{}", r.text());
+    assert_eq!(r.json()["code"], "404");
+
+    let mut body = cleanup_rule(&[]);
+    body["applyTo"] = json!({"mode": "ALL_IN_SCOPE"});
+    body["action"] = json!("PROTECT");
+    body["criteria"] = Value::Null;
+    body["schedule"] = Value::Null;
+    body["filterConfig"] = json!({"packageNameAllowedPattern": ["core-*"]});
+    let r = c.put(&format!("{V3}/lifecycle/rules/{id}?{scope}"), &body);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let updated = r.json();
+    assert_eq!(updated["action"], "PROTECT");
+    assert_eq!(updated["applyTo"], json!({"mode": "ALL_IN_SCOPE"}));
+    assert!(
+        updated.get("criteria").is_none() && updated.get("schedule").is_none(),
+        "{updated}"
+    );
+    assert_eq!(updated["createdAt"], rule["createdAt"]);
+
+    for n in 0..3 {
+        let mut b = cleanup_rule(&["docker-main"]);
+        b["name"] = json!(format!("extra-{n}"));
+        assert_eq!(
+            c.post(&format!("{V3}/lifecycle/rules?{scope}"), &b).status,
+            201
+        );
+    }
+    let r = c.get(&format!("{V3}/lifecycle/rules?{scope}&page=0&size=3"));
+    assert_eq!(r.status, 200, "{}", r.text());
+    let l = r.json();
+    assert_eq!(l["hasMore"], true);
+    assert_eq!(l["items"].as_array().unwrap().len(), 3);
+    let r = c.get(&format!("{V3}/lifecycle/rules?{scope}&page=1&size=3"));
+    assert_eq!(r.json()["hasMore"], false);
+    assert_eq!(r.json()["items"].as_array().unwrap().len(), 1);
+    let r = c.get(&format!("{V3}/lifecycle/rules?{scope}&searchTerm=EXTRA-1"));
+    assert_eq!(r.json()["items"].as_array().unwrap().len(), 1);
+    let r = c.get(&format!("{V3}/lifecycle/rules?account_identifier=acct"));
+    assert_eq!(
+        r.json()["items"],
+        json!([]),
+        "only the exact scope is listed"
+    );
+
+    // Delete is addressed by account alone.
+    let r = c.delete(&format!(
+        "{V3}/lifecycle/rules/{id}?account_identifier=acct"
+    ));
+    assert_eq!(r.status, 204, "{}", r.text());
+    let r = c.get(&format!("{V3}/lifecycle/rules/{id}?{scope}"));
+    assert_eq!(r.status, 404, "{}", r.text());
+    assert!(
+        r.message().contains("lifecycle rule not found"),
+        "{}",
+        r.text()
+    );
+    let r = c.delete(&format!(
+        "{V3}/lifecycle/rules/{id}?account_identifier=acct"
+    ));
+    assert_eq!(r.status, 404, "{}", r.text());
+}
+
+#[test]
+fn lifecycle_rule_refusals_name_the_problem() {
+    let s = HarLocal::start();
+    let mut c = s.client();
+    create_registry(
+        &mut c,
+        virtual_registry("acct", "docker-main", "DOCKER", &[]),
+    );
+    create_registry(&mut c, virtual_registry("acct", "npm-main", "NPM", &[]));
+    let url = format!("{V3}/lifecycle/rules?account_identifier=acct");
+
+    let r = c.post(
+        &format!("{V3}/lifecycle/rules"),
+        &cleanup_rule(&["docker-main"]),
+    );
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.message().contains("account_identifier"), "{}", r.text());
+    let r = c.post(
+        &format!("{V3}/lifecycle/rules?account_identifier=other"),
+        &cleanup_rule(&["docker-main"]),
+    );
+    assert_eq!(r.status, 403, "{}", r.text());
+
+    let cases: Vec<(&str, Value, &str)> = vec![
+        (
+            "/applyTo",
+            json!({"mode": "EXPLICIT"}),
+            "required when apply_to.mode is EXPLICIT",
+        ),
+        (
+            "/applyTo",
+            json!({"mode": "ALL_IN_SCOPE", "registries": ["docker-main"]}),
+            "must not be set",
+        ),
+        (
+            "/applyTo",
+            json!({"mode": "SOME"}),
+            "ALL_IN_SCOPE, EXPLICIT",
+        ),
+        (
+            "/applyTo",
+            json!({"mode": "EXPLICIT", "registries": ["nope"]}),
+            "registry not found: nope",
+        ),
+        (
+            "/applyTo",
+            json!({"mode": "EXPLICIT", "registries": ["npm-main"]}),
+            "NPM registry",
+        ),
+        ("/action", json!("ARCHIVE"), "DELETE, PROTECT"),
+        (
+            "/criteria",
+            json!({"match": "ALL", "rules": [{"type": "KEEP_LAST_N", "config": {"value": 3, "unit": "DAYS"}}]}),
+            "takes no unit",
+        ),
+        (
+            "/criteria",
+            json!({"match": "ALL", "rules": [{"type": "UNUSED_FOR", "config": {"value": 3}}]}),
+            "needs a unit",
+        ),
+        (
+            "/criteria",
+            json!({"match": "ALL", "rules": []}),
+            "at least one rule",
+        ),
+        (
+            "/criteria",
+            json!({"match": "SOME", "rules": []}),
+            "ALL, ANY",
+        ),
+        (
+            "/schedule",
+            json!({"expression": "0 25 * * *", "timezone": "UTC"}),
+            "hour",
+        ),
+        (
+            "/schedule",
+            json!({"expression": "0 2 * * *", "timezone": "Europe/Berln"}),
+            "Europe/Berlin",
+        ),
+        (
+            "/filterConfig",
+            json!({"versionNameAllowedPattern": ["1.*"]}),
+            "version_name_patterns",
+        ),
+        ("/packageType", json!("CHEESE"), "package type"),
+    ];
+    for (pointer, value, says) in cases {
+        let mut body = cleanup_rule(&["docker-main"]);
+        *body.pointer_mut(pointer).unwrap() = value.clone();
+        let r = c.post(&url, &body);
+        assert_eq!(r.status, 400, "{pointer}={value}: {}", r.text());
+        assert_eq!(r.json()["code"], "400");
+        assert!(
+            r.message().contains(says),
+            "{pointer}={value}: {}",
+            r.text()
+        );
+    }
+    let mut body = cleanup_rule(&["docker-main"]);
+    body["action"] = json!("PROTECT");
+    body["criteria"] = Value::Null;
+    let r = c.post(&url, &body);
+    assert_eq!(r.status, 400, "{}", r.text());
+    assert!(r.message().contains("schedule"), "{}", r.text());
+
+    let r = c.put(
+        &format!("{V3}/lifecycle/rules/nope?account_identifier=acct"),
+        &cleanup_rule(&["docker-main"]),
+    );
+    assert_eq!(r.status, 404, "{}", r.text());
+    let r = c.send(
+        "PATCH",
+        &format!("{V3}/lifecycle/rules/nope?account_identifier=acct"),
+        &[],
+        None,
+    );
+    assert_eq!(r.status, 405, "{}", r.text());
+    assert_eq!(r.json()["code"], "405");
+}

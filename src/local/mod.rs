@@ -5,6 +5,8 @@
 
 pub mod error;
 pub mod faults;
+pub mod lifecycle_service;
+pub mod lifecycle_store;
 pub mod routes;
 pub mod service;
 pub mod store;

@@ -57,6 +57,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX upstream_links_target ON upstream_links(target_id);",
     // 2: registry webhooks; they go with their registry (local/webhook_store.rs).
     crate::local::webhook_store::SCHEMA,
+    // 3: lifecycle rules (local/lifecycle_store.rs).
+    crate::local::lifecycle_store::SCHEMA,
 ];
 
 const READERS: usize = 4;

@@ -4,6 +4,7 @@
 //! around [`router`], so they never touch a handler.
 
 mod extract;
+mod lifecycle;
 mod list;
 mod registry;
 mod webhook;
@@ -50,6 +51,14 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api())
         .nest("/gateway/har/api/v1", api())
+        .nest(
+            "/api/v3",
+            lifecycle::api().method_not_allowed_fallback(method_not_allowed),
+        )
+        .nest(
+            "/gateway/har/api/v3",
+            lifecycle::api().method_not_allowed_fallback(method_not_allowed),
+        )
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
