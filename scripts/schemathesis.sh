@@ -53,19 +53,35 @@ for body in \
     -d "$body" "$BASE/api/v1/registry"
 done
 
+# A webhook and a lifecycle rule, so that their GET/PUT/DELETE see existing ones too.
+curl -sf -o /dev/null -H "x-api-key: $API_KEY" -H 'content-type: application/json' \
+  -d '{"identifier":"notify","name":"Notify","url":"https://hooks.example.com/har","enabled":true,"insecure":false,"triggers":["ARTIFACT_CREATION"]}' \
+  "$BASE/api/v1/registry/acct/org/docker-main/+/webhooks"
+curl -sf -o /dev/null -H "x-api-key: $API_KEY" -H 'content-type: application/json' \
+  -d '{"name":"keep","action":"PROTECT","applyTo":{"mode":"ALL_IN_SCOPE"}}' \
+  "$BASE/api/v3/lifecycle/rules?account_identifier=acct"
+
 # From the temp dir: schemathesis keeps a `.schemathesis/` cache in its working directory.
+# Two runs: the v1 operations under /api/v1, the v3 lifecycle operations under /api/v3 (the
+# document gives those their own `servers`, which --url would otherwise override).
 cd "$WORK"
-"$VENV/bin/schemathesis" run "$ROOT/docs/api/har-local.openapi.yaml" \
-  --url "$BASE/api/v1" \
-  --header "x-api-key: $API_KEY" \
-  --checks not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance \
-  --max-examples "$MAX_EXAMPLES" \
-  --phases examples,coverage,fuzzing \
-  --seed 1 \
-  --workers 1 \
-  --request-timeout 10 \
-  --max-time 90 \
-  --report-dir "$WORK/report"
+run() {
+  local base=$1; shift
+  "$VENV/bin/schemathesis" run "$ROOT/docs/api/har-local.openapi.yaml" \
+    --url "$base" \
+    --header "x-api-key: $API_KEY" \
+    --checks not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance \
+    --max-examples "$MAX_EXAMPLES" \
+    --phases examples,coverage,fuzzing \
+    --seed 1 \
+    --workers 1 \
+    --request-timeout 10 \
+    --max-time 90 \
+    --report-dir "$WORK/report" \
+    "$@"
+}
+run "$BASE/api/v1" --exclude-path-regex '^/lifecycle/'
+run "$BASE/api/v3" --include-path-regex '^/lifecycle/'
 
 if grep -q panicked "$WORK/stderr"; then
   echo "har-local panicked:" >&2; cat "$WORK/stderr" >&2; exit 1

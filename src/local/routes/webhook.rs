@@ -56,6 +56,12 @@ fn decode(segment: &str) -> Result<String, ApiError> {
 /// Reads the raw (still encoded) path, so that an encoded `/` inside the OSS form's single
 /// ref segment is told apart from a real one.
 fn target(uri: &Uri) -> Result<Target, ApiError> {
+    target_for(uri, false)
+}
+
+/// `post`: nothing but webhooks is created under `/registry/...`, so `X/webhooks` is the
+/// webhook list of `X` even when `X` has no `/` (and is then refused as a bad ref).
+fn target_for(uri: &Uri, post: bool) -> Result<Target, ApiError> {
     let path = uri.path();
     let Some(at) = path.find("/registry/") else {
         return Ok(Target::Registry);
@@ -79,7 +85,7 @@ fn target(uri: &Uri) -> Result<Target, ApiError> {
         let reference = decode(segs[0])?;
         // A registry ref always has a `/` (account and identifier); without one this is the
         // registry `webhooks` itself.
-        if reference.contains('/') {
+        if post || reference.contains('/') {
             return match &segs[2..] {
                 [] => Ok(Target::Webhooks(reference)),
                 [id] if !id.is_empty() => Ok(Target::Webhook(reference, decode(id)?)),
@@ -148,7 +154,7 @@ pub async fn get(
 }
 
 pub async fn post(State(s): State<AppState>, uri: Uri, req: Request) -> Response {
-    match target(&uri) {
+    match target_for(&uri, true) {
         Ok(Target::Webhooks(r)) => {
             let r = async {
                 let reference = s.service.registry_ref(&r)?;
