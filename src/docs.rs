@@ -544,6 +544,12 @@ pub fn schema_markdown(schema: &Schema, kind: PageKind) -> String {
     let mut out = String::from("## Schema\n");
     let mut nested = Vec::new();
     attribute_groups(&mut out, &schema.attributes, &[], kind, &mut nested, "###");
+    if !schema.validators.is_empty() {
+        out.push_str("\n### Rules\n\n");
+        for v in &schema.validators {
+            let _ = writeln!(out, "- {}", v.description());
+        }
+    }
     while !nested.is_empty() {
         let batch = std::mem::take(&mut nested);
         for (path, attrs) in batch {

@@ -8,9 +8,13 @@ use crate::protocol::diagnostics::Diagnostics;
 use crate::protocol::schema::Nesting;
 use crate::protocol::value::{AttributePath, Value};
 
-/// Run every attribute validator on the known, non-null values of `config`.
+/// Run every attribute validator on the known, non-null values of `config`, then the
+/// schema's rules across attributes.
 pub fn validate(schema: &Schema, config: &Value, diags: &mut Diagnostics) {
     validate_attrs(&schema.attributes, &AttributePath::new(), config, diags);
+    for v in &schema.validators {
+        v.validate(config, diags);
+    }
 }
 
 fn validate_attrs(attrs: &[Attribute], base: &AttributePath, obj: &Value, diags: &mut Diagnostics) {

@@ -2,7 +2,9 @@
 //! resource and data-source traits, schema builders, validators and plan modifiers, and
 //! the default planning rules. It knows nothing of HAR and nothing of gRPC.
 
+pub mod config_validators;
 pub mod engine;
+pub mod model;
 pub mod plan_modifiers;
 pub mod provider;
 pub mod resource;
@@ -11,6 +13,8 @@ pub mod validators;
 
 pub use crate::protocol::diagnostics::{Diagnostic, Diagnostics, Severity};
 pub use crate::protocol::value::{AttributePath, Number, PathStep, Type, Value};
+pub use config_validators::ConfigValidator;
+pub use model::Field;
 pub use plan_modifiers::{
     KeepPriorIfEquivalent, PlanModifier, PlanModifierRequest, PlanModifierResponse,
     RequiresReplace, UseStateForUnknown, keep_prior_if_equivalent, trailing_slash_insensitive,

@@ -10,6 +10,7 @@
 
 use std::sync::Arc;
 
+use super::config_validators::ConfigValidator;
 use super::plan_modifiers::PlanModifier;
 use super::validators::Validator;
 use crate::protocol::schema as ps;
@@ -21,6 +22,8 @@ pub struct Schema {
     pub version: i64,
     pub description: ps::Description,
     pub attributes: Vec<Attribute>,
+    /// Rules across attributes, run after the attribute validators and listed in the docs.
+    pub validators: Vec<Arc<dyn ConfigValidator>>,
 }
 
 impl Schema {
@@ -50,6 +53,12 @@ impl Schema {
 
     pub fn attributes(mut self, attrs: impl IntoIterator<Item = Attribute>) -> Self {
         self.attributes.extend(attrs);
+        self
+    }
+
+    /// Add a rule across attributes ("required when", "exactly one of", ...).
+    pub fn validator(mut self, v: impl ConfigValidator + 'static) -> Self {
+        self.validators.push(Arc::new(v));
         self
     }
 

@@ -3,8 +3,9 @@
 
 use std::fmt;
 
-use crate::framework::validators::http_url;
+use crate::framework::validators::string_rule;
 use crate::framework::{Attribute, AttributePath, Diagnostics, Schema, Value};
+use crate::rules;
 
 pub const DEFAULT_ENDPOINT: &str = "https://app.harness.io/gateway";
 
@@ -26,7 +27,7 @@ pub fn schema() -> Schema {
                      `{endpoint}/har/api/v1`. Defaults to the HARNESS_ENDPOINT environment \
                      variable, then https://app.harness.io/gateway.",
                 )
-                .validate(http_url()),
+                .validate(endpoint_rule()),
         )
         .attribute(Attribute::string(ACCOUNT_ID.0).optional().description(
             "Harness account identifier. Defaults to the HARNESS_ACCOUNT_ID environment variable.",
@@ -48,6 +49,25 @@ pub fn schema() -> Schema {
             "Default project for resources that do not set `project_id` (requires an \
              organization). Defaults to the HARNESS_PROJECT_ID environment variable.",
         ))
+}
+
+/// `endpoint` must be an absolute http(s) URL with a host.
+fn endpoint_shape(s: &str) -> Result<(), String> {
+    match rules::http_url_problem(s) {
+        Some(p) => Err(format!(
+            "{} must be an absolute http:// or https:// URL, but {s:?}: {p}.",
+            ENDPOINT.0
+        )),
+        None => Ok(()),
+    }
+}
+
+fn endpoint_rule() -> crate::framework::validators::StringRule {
+    string_rule(
+        "Invalid URL",
+        "must be an absolute http(s) URL",
+        endpoint_shape,
+    )
 }
 
 /// The resolved provider configuration that resources use.
@@ -143,27 +163,15 @@ pub fn resolve(
         _ => None,
     };
 
-    if let Setting::Set(ep, src) = &endpoint {
-        let mut local = Diagnostics::new();
-        use crate::framework::Validator;
-        http_url().validate(
-            &Value::string(ep.clone()),
-            &AttributePath::root(ENDPOINT.0),
-            &mut local,
-        );
-        if local.has_errors() {
-            let detail = local
-                .iter()
-                .next()
-                .map(|d| d.detail.clone())
-                .unwrap_or_default();
-            let detail = if *src == Source::Env {
-                format!("{detail} (The value comes from {}.)", ENDPOINT.1)
-            } else {
-                detail
-            };
-            diags.error_at(AttributePath::root(ENDPOINT.0), "Invalid URL", detail);
-        }
+    if let Setting::Set(ep, src) = &endpoint
+        && let Err(detail) = endpoint_shape(ep)
+    {
+        let detail = if *src == Source::Env {
+            format!("{detail} (The value comes from {}.)", ENDPOINT.1)
+        } else {
+            detail
+        };
+        diags.error_at(AttributePath::root(ENDPOINT.0), "Invalid URL", detail);
     }
     for ((attr, env), s) in [(ACCOUNT_ID, &account_id), (API_KEY, &api_key)] {
         if matches!(s, Setting::Unset) {

@@ -32,7 +32,7 @@ pub use names::{MAX_IDENTIFIER_LEN, NameError, NameLevel, check_identifier};
 pub use package::{PackageType, RegistryType};
 pub use source::{Source, UrlRule, check_source_for, check_url_for_source};
 pub use suggest::did_you_mean;
-pub use url::{UrlError, check_url, is_ecr_url, normalize_url};
+pub use url::{UrlError, check_url, http_url_problem, is_ecr_url, normalize_url};
 
 /// A value outside a closed set (package type, registry type, source, auth type). The message
 /// lists what is allowed, and suggests the nearest value when the input is wrong only in case

@@ -31,6 +31,21 @@ macro_rules! string_enum {
             }
         }
 
+        // Models read and write the wire spelling; a value that does not parse is an error
+        // naming what is allowed (the typed-model decoder attaches the attribute path).
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                Self::parse(&s).map_err(serde::de::Error::custom)
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = $crate::rules::EnumError;
             fn from_str(s: &str) -> Result<Self, $crate::rules::EnumError> { Self::parse(s) }

@@ -27,6 +27,19 @@ pub fn check_url(raw: &str) -> Result<(), UrlError> {
     }
 }
 
+/// What keeps `raw` from being an absolute http(s) URL with a host (the provider's
+/// `endpoint` and the API client's base), or `None` if it is one.
+pub fn http_url_problem(raw: &str) -> Option<String> {
+    match url::Url::parse(raw) {
+        Err(e) => Some(format!("it is not a URL ({e})")),
+        Ok(u) if u.scheme() != "http" && u.scheme() != "https" => {
+            Some(format!("its scheme is {:?}", u.scheme()))
+        }
+        Ok(u) if u.host_str().is_none_or(str::is_empty) => Some("it has no host".into()),
+        Ok(_) => None,
+    }
+}
+
 /// The form the real service stores: surrounding whitespace and trailing `/` removed. Two URLs
 /// with the same normal form are the same URL (plan-time "not a change").
 pub fn normalize_url(raw: &str) -> String {
