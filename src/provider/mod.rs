@@ -10,6 +10,8 @@ pub mod registry;
 pub mod resource;
 pub mod upstream_proxy;
 pub mod validate;
+pub mod webhook;
+pub mod webhook_data;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -96,7 +98,11 @@ impl Provider for HarProvider {
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         let shared = resource::Shared::new(self.config_handle(), self.stop.clone());
-        vec![registry::new(shared.clone()), upstream_proxy::new(shared)]
+        vec![
+            registry::new(shared.clone()),
+            upstream_proxy::new(shared.clone()),
+            webhook::new(shared),
+        ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
@@ -104,7 +110,9 @@ impl Provider for HarProvider {
         vec![
             data_sources::registry(shared.clone()),
             data_sources::upstream_proxy(shared.clone()),
-            data_sources::registries(shared),
+            data_sources::registries(shared.clone()),
+            webhook_data::webhook(shared.clone()),
+            webhook_data::webhooks(shared),
         ]
     }
 }
