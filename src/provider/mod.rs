@@ -4,6 +4,8 @@
 pub mod config;
 pub mod data_sources;
 pub mod diag;
+pub mod lifecycle_data;
+pub mod lifecycle_rule;
 pub mod model;
 pub mod online;
 pub mod registry;
@@ -101,7 +103,8 @@ impl Provider for HarProvider {
         vec![
             registry::new(shared.clone()),
             upstream_proxy::new(shared.clone()),
-            webhook::new(shared),
+            webhook::new(shared.clone()),
+            lifecycle_rule::new(shared),
         ]
     }
 
@@ -112,7 +115,9 @@ impl Provider for HarProvider {
             data_sources::upstream_proxy(shared.clone()),
             data_sources::registries(shared.clone()),
             webhook_data::webhook(shared.clone()),
-            webhook_data::webhooks(shared),
+            webhook_data::webhooks(shared.clone()),
+            lifecycle_data::rule(shared.clone()),
+            lifecycle_data::rules(shared),
         ]
     }
 }
