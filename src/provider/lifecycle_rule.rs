@@ -202,7 +202,7 @@ pub(crate) fn schema() -> Schema {
             Attribute::single_nested(
                 A.criteria,
                 vec![
-                    Attribute::string(CR.r#match)
+                    Attribute::string("match")
                         .required()
                         .description("`ALL`: a version must meet every rule; `ANY`: one is enough.")
                         .validate(enum_rule("Invalid criteria.match", Match::NAMES, |s| {
@@ -211,7 +211,7 @@ pub(crate) fn schema() -> Schema {
                     Attribute::list_nested(
                         CR.rules,
                         vec![
-                            Attribute::string(CN.r#type)
+                            Attribute::string("type")
                                 .required()
                                 .description("`KEEP_LAST_N` (keep the newest `value` versions), `AGE_BASED` (older than `value` `unit`s), `UNUSED_FOR` (not downloaded for `value` `unit`s).")
                                 .validate(enum_rule("Invalid criterion type", CriterionType::NAMES, |s| {
