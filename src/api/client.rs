@@ -247,13 +247,13 @@ fn install_crypto_provider() {
 
 /// `{endpoint}/har/api/v1`, tolerating a trailing `/`; only absolute http(s) URLs.
 fn base_url(endpoint: &str) -> Result<Url, Error> {
-    let mut url = Url::parse(endpoint.trim())
-        .map_err(|e| Error::Invalid(format!("endpoint {endpoint:?} is not a URL: {e}")))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+    if let Some(problem) = crate::rules::http_url_problem(endpoint.trim()) {
         return Err(Error::Invalid(format!(
-            "endpoint {endpoint:?} must be an http(s) URL with a host"
+            "endpoint {endpoint:?} must be an http(s) URL with a host: {problem}"
         )));
     }
+    let mut url = Url::parse(endpoint.trim())
+        .map_err(|e| Error::Invalid(format!("endpoint {endpoint:?} is not a URL: {e}")))?;
     url.set_query(None);
     url.set_fragment(None);
     url.path_segments_mut()
@@ -423,7 +423,7 @@ impl Client {
         match result {
             Ok(_) => Ok(Deleted::Now),
             Err(err) if is_absent(&err) => Ok(Deleted::AlreadyGone),
-            Err(err) => Err(err),
+            Err(err) => Err(as_in_use(err)),
         }
     }
 
@@ -750,6 +750,19 @@ pub(super) fn as_not_found(err: Error) -> Error {
 
 /// The answer to creating an identifier that is taken (har-api.md §2.5: 400 "registry 'X'
 /// is already defined under '...'"; a 409 "already exists" is accepted too).
+/// The OSS server's refusal to delete an upstream proxy a registry still lists:
+/// "upstream Proxy: [x] is being used inside Registry: [v]".
+fn as_in_use(err: Error) -> Error {
+    match err {
+        Error::Rejected { status, message }
+            if message.contains("is being used") || message.contains("used inside") =>
+        {
+            Error::InUse { status, message }
+        }
+        other => other,
+    }
+}
+
 fn is_already_defined(err: &Error) -> bool {
     match err {
         Error::Rejected {

@@ -22,6 +22,11 @@ pub enum Error {
     #[error("the HAR API rejected the request (HTTP {status}): {message}")]
     Rejected { status: u16, message: String },
 
+    /// A DELETE refused because a registry still lists the upstream proxy in its
+    /// upstream list (the server answers 400 "... is being used inside Registry: ...").
+    #[error("the HAR API refused to delete it while it is in use (HTTP {status}): {message}")]
+    InUse { status: u16, message: String },
+
     /// 429. Only seen inside [`Error::BudgetSpent`] once retries ran out.
     #[error("the HAR API is throttling requests (HTTP 429): {message}")]
     Throttled { message: String },
@@ -127,6 +132,7 @@ impl Error {
             Error::NotFound { message, .. }
             | Error::Unauthorized { message, .. }
             | Error::Rejected { message, .. }
+            | Error::InUse { message, .. }
             | Error::Throttled { message }
             | Error::Server { message, .. }
             | Error::Transport { message, .. } => Some(message),
@@ -141,6 +147,7 @@ impl Error {
             Error::NotFound { status, .. }
             | Error::Unauthorized { status, .. }
             | Error::Rejected { status, .. }
+            | Error::InUse { status, .. }
             | Error::Server { status, .. }
             | Error::Decode { status, .. } => Some(*status),
             Error::Throttled { .. } => Some(429),

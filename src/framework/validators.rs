@@ -12,14 +12,57 @@ pub trait Validator: Send + Sync {
     fn validate(&self, value: &Value, path: &AttributePath, diags: &mut Diagnostics);
 }
 
+/// The string must be one of `allowed` (exact match). A case-insensitive match or a close
+/// spelling gets a "did you mean" hint.
+pub struct OneOf {
+    allowed: Vec<String>,
+}
+
+pub fn one_of<I, S>(allowed: I) -> OneOf
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    OneOf {
+        allowed: allowed.into_iter().map(Into::into).collect(),
+    }
+}
+
+impl Validator for OneOf {
+    fn description(&self) -> String {
+        format!("must be one of: {}", self.allowed.join(", "))
+    }
+    fn validate(&self, value: &Value, path: &AttributePath, diags: &mut Diagnostics) {
+        let Some(s) = value.as_str() else { return };
+        if self.allowed.iter().any(|a| a == s) {
+            return;
+        }
+        let mut detail = format!(
+            "{path} is {s:?}; it must be one of: {}.",
+            self.allowed
+                .iter()
+                .map(|a| format!("{a:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if let Some(hint) = crate::suggest::did_you_mean(s, self.allowed.iter().map(String::as_str))
+        {
+            detail.push_str(&format!(" Did you mean {hint:?}?"));
+        }
+        diags.error_at(path.clone(), "Invalid attribute value", detail);
+    }
+}
+
 /// A string checked by a rule function: `Err(message)` becomes an error at the attribute,
 /// with `summary` as its summary and the message as its detail. The rules themselves live
 /// with whoever owns them; this only connects one to an attribute.
 pub struct StringRule {
     summary: String,
     description: String,
-    check: Box<dyn Fn(&str) -> Result<(), String> + Send + Sync>,
+    check: Box<RuleFn>,
 }
+
+type RuleFn = dyn Fn(&str) -> Result<(), String> + Send + Sync;
 
 pub fn string_rule(
     summary: impl Into<String>,

@@ -12,9 +12,7 @@ use crate::api::model::{
     UpstreamAuth, UpstreamConfig, VirtualConfig,
 };
 use crate::api::refs::{RegistryRef, Scope};
-use crate::rules::{
-    self, AuthRefs, AuthType, NameError, NameLevel, PackageType, RegistryType, UrlRule,
-};
+use crate::rules::{self, AuthRefs, AuthType, NameError, NameLevel, PackageType, RegistryType};
 
 /// Default page size of the list endpoint (OSS `utils.go GetPageLimit`).
 pub const DEFAULT_PAGE_SIZE: i64 = 10;
@@ -362,17 +360,7 @@ fn validate_upstream(
     if let Some(s) = nonempty(&u.source) {
         let source = rules::check_source_for(package_type, s)
             .map_err(|e| ApiError::bad_request(e.to_string()))?;
-        match source.url_rule() {
-            UrlRule::Required if url.is_empty() => {
-                return Err(ApiError::bad_request(format!(
-                    "URL is required for upstream repository (source {source})"
-                )));
-            }
-            // The remote of a public default source is implied; the real service clears a URL
-            // sent with it (on PUT; har-local on create too, so the two agree).
-            UrlRule::NotAllowed => url.clear(),
-            UrlRule::Required => {}
-        }
+        url = rules::stored_url_for_source(source, url).map_err(ApiError::bad_request)?;
     }
     let a = u.auth.unwrap_or_default();
     let refs = AuthRefs {

@@ -23,7 +23,7 @@ use tokio::sync::oneshot;
 
 use crate::api::model::{CleanupPolicy, UpstreamConfig};
 use crate::api::refs::{RegistryRef, Scope};
-use crate::rules::RegistryType;
+use crate::rules::{LinkLevel, LinkTarget, RegistryType, check_link};
 
 /// The schema, one entry per version; never edit a released entry, append a new one.
 const MIGRATIONS: &[&str] = &[
@@ -558,8 +558,9 @@ pub fn list_account(
     Ok(out)
 }
 
-/// Resolves requested upstream names the way the real service does (har-api.md §3.5): same
-/// package type, same or ancestor scope; anything else is dropped without a word. Order and
+/// Resolves requested upstream names the way the real service does ([`check_link`] at the
+/// API's level: same package type, same or ancestor scope); anything else is dropped without
+/// a word. Order and
 /// duplicates are kept.
 fn resolve_upstreams(
     conn: &Connection,
@@ -567,11 +568,15 @@ fn resolve_upstreams(
 ) -> Result<Vec<(i64, String)>, StoreError> {
     let mut out = Vec::new();
     for name in &reg.upstream_proxies {
-        if let Some(t) = find_by_name(conn, &reg.scope.account, name)?
-            && t.package_type == reg.package_type
-            && t.scope.is_visible_from(&reg.scope)
-        {
-            out.push((t.id, t.identifier));
+        if let Some(t) = find_by_name(conn, &reg.scope.account, name)? {
+            let target = LinkTarget {
+                reference: RegistryRef::new(t.scope.clone(), t.identifier.clone()),
+                registry_type: t.registry_type.as_str().to_string(),
+                package_type: t.package_type.clone(),
+            };
+            if check_link(&target, &reg.package_type, &reg.scope, LinkLevel::Api).is_ok() {
+                out.push((t.id, t.identifier));
+            }
         }
     }
     Ok(out)

@@ -12,8 +12,8 @@ use crate::framework::{
     Attribute, DataSource, DataSourceReadRequest, DataSourceReadResponse, Diagnostic, Diagnostics,
     Schema, Value,
 };
+use crate::provider::context::Shared;
 use crate::provider::lifecycle_rule::{self, RuleModel, state};
-use crate::provider::resource::Shared;
 
 /// `a` and everything inside it read-only, without validators or plan modifiers.
 fn read_only(mut a: Attribute) -> Attribute {

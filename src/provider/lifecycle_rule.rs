@@ -23,7 +23,7 @@ use crate::framework::{
     ReadRequest, ReadResponse, RequiresReplace, Resource, Schema, UpdateRequest, UpdateResponse,
     UseStateForUnknown, ValidateRequest, Value,
 };
-use crate::provider::resource::Shared;
+use crate::provider::context::Shared;
 use crate::rules::PackageType;
 use crate::rules::lifecycle::{
     Action, ApplyMode, CriterionType, FilterList, Match, Unit, check_action_parts, check_apply_to,
@@ -202,7 +202,7 @@ pub(crate) fn schema() -> Schema {
             Attribute::single_nested(
                 A.criteria,
                 vec![
-                    Attribute::string("match")
+                    Attribute::string(CR.r#match)
                         .required()
                         .description("`ALL`: a version must meet every rule; `ANY`: one is enough.")
                         .validate(enum_rule("Invalid criteria.match", Match::NAMES, |s| {
@@ -211,7 +211,7 @@ pub(crate) fn schema() -> Schema {
                     Attribute::list_nested(
                         CR.rules,
                         vec![
-                            Attribute::string("type")
+                            Attribute::string(CN.r#type)
                                 .required()
                                 .description("`KEEP_LAST_N` (keep the newest `value` versions), `AGE_BASED` (older than `value` `unit`s), `UNUSED_FOR` (not downloaded for `value` `unit`s).")
                                 .validate(enum_rule("Invalid criterion type", CriterionType::NAMES, |s| {
@@ -290,10 +290,7 @@ fn strings(f: &Strings) -> Vec<String> {
 }
 
 fn ms_rfc3339(ms: Option<i64>) -> Field<String> {
-    Field::from_option(
-        ms.and_then(chrono::DateTime::from_timestamp_millis)
-            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-    )
+    Field::from_option(ms.map(|ms| crate::rules::rfc3339_utc(ms.div_euclid(1000), None)))
 }
 
 fn filter_get(f: &FilterModel, l: FilterList) -> &Strings {
@@ -625,7 +622,9 @@ impl LifecycleRuleResource {
     /// registry in the rule's scope or below it, of the rule's package type when it has one.
     /// One not found is a warning, not an error: it may be created in this same run.
     async fn check_registries(&self, m: &RuleModel, scope: &Scope, diags: &mut Diagnostics) {
-        let Some(ctx) = self.data.get() else { return };
+        let Ok(Some(ctx)) = self.data.get() else {
+            return;
+        };
         let Field::Known(apply) = &m.apply_to else {
             return;
         };
@@ -696,7 +695,9 @@ impl Resource for LifecycleRuleResource {
             return;
         };
         check(&config, diags);
-        let Some(ctx) = self.data.get() else { return };
+        let Ok(Some(ctx)) = self.data.get() else {
+            return;
+        };
         let Some(mut planned) = decode_or_report(&resp.planned, diags) else {
             return;
         };

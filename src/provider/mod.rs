@@ -1,19 +1,21 @@
 //! The HAR provider: the provider block (`config.rs`) and the resource and data source
 //! types it offers (added next to this file by the resources work).
 
+mod attrs;
 pub mod config;
-pub mod data_sources;
-pub mod diag;
-pub mod lifecycle_data;
-pub mod lifecycle_rule;
-pub mod model;
-pub mod online;
-pub mod registry;
-pub mod resource;
-pub mod upstream_proxy;
-pub mod validate;
-pub mod webhook;
-pub mod webhook_data;
+mod context;
+mod data_sources;
+mod diag;
+mod keep;
+mod lifecycle_data;
+mod lifecycle_rule;
+mod online;
+mod proxy;
+mod registry;
+mod resource;
+mod scope;
+mod webhook;
+mod webhook_data;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -24,6 +26,10 @@ use crate::framework::{
     ConfigureRequest, DataSource, Diagnostics, Provider, ProviderData, Resource, Schema, Value,
 };
 pub use config::ProviderConfig;
+use context::Shared;
+use proxy::ProxyResource;
+use registry::RegistryResource;
+use resource::HarResource;
 
 /// The provider's registry address, used by `--debug` and the tests.
 pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/tfhar/har";
@@ -99,20 +105,20 @@ impl Provider for HarProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        let shared = resource::Shared::new(self.config_handle(), self.stop.clone());
+        let shared = Shared::new(self.config_handle(), self.stop.clone());
         vec![
-            registry::new(shared.clone()),
-            upstream_proxy::new(shared.clone()),
+            HarResource::<RegistryResource>::new(shared.clone()),
+            HarResource::<ProxyResource>::new(shared.clone()),
             webhook::new(shared.clone()),
             lifecycle_rule::new(shared),
         ]
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        let shared = resource::Shared::new(self.config_handle(), self.stop.clone());
+        let shared = Shared::new(self.config_handle(), self.stop.clone());
         vec![
-            data_sources::registry(shared.clone()),
-            data_sources::upstream_proxy(shared.clone()),
+            data_sources::lookup::<RegistryResource>(shared.clone()),
+            data_sources::lookup::<ProxyResource>(shared.clone()),
             data_sources::registries(shared.clone()),
             webhook_data::webhook(shared.clone()),
             webhook_data::webhooks(shared.clone()),

@@ -12,45 +12,39 @@ use std::collections::HashMap;
 
 use futures_util::future::join_all;
 
-use crate::api::model::{RegistryMetadata, TYPE_UPSTREAM, TYPE_VIRTUAL};
+use crate::api::model::{RegistryMetadata, TYPE_UPSTREAM};
 use crate::api::refs::{RegistryRef, Scope};
 use crate::api::{self, Client, ListQuery, ListScope};
-use crate::protocol::value::AttributePath;
-use crate::provider::diag::Finding;
+use crate::framework::{AttributePath, Diagnostic};
+use crate::provider::diag::{api_error, error_at};
+use crate::rules::{LinkLevel, check_link};
 
 /// A registry found by name somewhere in the account.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Found {
-    pub reference: RegistryRef,
-    pub registry_type: String,
-    pub package_type: String,
+pub(crate) type Found = crate::rules::LinkTarget;
+
+fn from_meta(meta: &RegistryMetadata, account: &str) -> Found {
+    // `path` is `<scope>/<identifier>`; an older server may leave it empty.
+    let reference = RegistryRef::parse(&meta.path)
+        .unwrap_or_else(|_| RegistryRef::new(Scope::account(account), meta.identifier.clone()));
+    Found {
+        reference,
+        registry_type: meta.registry_type.clone(),
+        package_type: meta.package_type.clone(),
+    }
 }
 
-impl Found {
-    fn from_meta(meta: &RegistryMetadata, account: &str) -> Found {
-        // `path` is `<scope>/<identifier>`; an older server may leave it empty.
-        let reference = RegistryRef::parse(&meta.path)
-            .unwrap_or_else(|_| RegistryRef::new(Scope::account(account), meta.identifier.clone()));
-        Found {
-            reference,
-            registry_type: meta.registry_type.clone(),
-            package_type: meta.package_type.clone(),
-        }
-    }
-
-    /// The resource type that manages this kind of registry.
-    pub fn resource_type(&self) -> &'static str {
-        if self.registry_type == TYPE_UPSTREAM {
-            "har_upstream_proxy"
-        } else {
-            "har_registry"
-        }
+/// The resource type that manages this kind of registry.
+fn resource_type(found: &Found) -> &'static str {
+    if found.registry_type == TYPE_UPSTREAM {
+        "har_upstream_proxy"
+    } else {
+        "har_registry"
     }
 }
 
 /// The registry named `identifier`, wherever it lives in the account (names are unique
-/// account-wide, har-api.md §3.3).
-pub async fn find(
+/// account-wide).
+pub(crate) async fn find(
     client: &Client,
     account: &str,
     identifier: &str,
@@ -66,49 +60,25 @@ pub async fn find(
     Ok(all
         .iter()
         .find(|m| m.identifier == identifier)
-        .map(|m| Found::from_meta(m, account)))
+        .map(|m| from_meta(m, account)))
 }
 
-/// Why a registry of `package_type` in `scope` cannot list `found` as an upstream proxy;
-/// `None` if it can.
-pub fn link_problem(found: &Found, package_type: &str, scope: &Scope) -> Option<String> {
-    let name = &found.reference.identifier;
-    if found.registry_type != TYPE_UPSTREAM {
-        return Some(format!(
-            "{name:?} is a registry ({}), not an upstream proxy (it lives at {})",
-            if found.registry_type == TYPE_VIRTUAL {
-                "VIRTUAL"
-            } else {
-                &found.registry_type
-            },
-            found.reference
-        ));
-    }
-    if found.package_type != package_type {
-        return Some(format!(
-            "upstream proxy {name:?} has package type {}, this registry is {package_type}; \
-             a registry only resolves proxies of its own package type",
-            found.package_type
-        ));
-    }
-    if !found.reference.scope.is_visible_from(scope) {
-        return Some(format!(
-            "upstream proxy {name:?} lives in {}, which a registry in {scope} cannot see; \
-             a registry resolves proxies in its own scope or a parent scope",
-            found.reference.scope
-        ));
-    }
-    None
+/// Why a registry of `package_type` in `scope` cannot list `found`; `None` if it can.
+fn link_problem(found: &Found, package_type: &str, scope: &Scope) -> Option<String> {
+    check_link(found, package_type, scope, LinkLevel::Product)
+        .err()
+        .map(|e| e.to_string())
 }
 
 /// Plan-time: an identifier to be created must not be taken anywhere in the account.
 /// `kind` is `har_registry` or `har_upstream_proxy`, `scope` the planned scope.
-pub async fn check_identifier_free(
+pub(crate) async fn check_identifier_free(
     client: &Client,
     kind: &str,
     identifier: &str,
     scope: &Scope,
-) -> Result<Option<(Found, Finding)>, api::Error> {
+    at: AttributePath,
+) -> Result<Option<(Found, Diagnostic)>, api::Error> {
     let Some(found) = find(client, &scope.account, identifier).await? else {
         return Ok(None);
     };
@@ -117,7 +87,7 @@ pub async fn check_identifier_free(
     } else {
         "a registry"
     };
-    let adopt = if found.resource_type() == kind {
+    let adopt = if resource_type(&found) == kind {
         let mut s = format!(
             "To manage the existing one with this resource, import it:\n\n  terraform import {kind}.<name> {r}\n\n\
              or with an import block:\n\n  import {{\n    to = {kind}.<name>\n    id = \"{r}\"\n  }}\n\n\
@@ -132,16 +102,15 @@ pub async fn check_identifier_free(
         }
         s
     } else {
+        let other = resource_type(&found);
         format!(
-            "It is managed with the {} resource, not {kind}; choose another identifier, or \
-             import it as {} with `terraform import {}.<name> {}`.",
-            found.resource_type(),
-            found.resource_type(),
-            found.resource_type(),
+            "It is managed with the {other} resource, not {kind}; choose another identifier, or \
+             import it as {other} with `terraform import {other}.<name> {}`.",
             found.reference
         )
     };
-    let finding = Finding::error(
+    let diagnostic = error_at(
+        at,
         "Identifier already taken",
         format!(
             "{what} named {identifier:?} already exists at {} (package type {}). Registry names \
@@ -149,22 +118,22 @@ pub async fn check_identifier_free(
              another one would fail. {adopt}",
             found.reference, found.package_type
         ),
-    )
-    .at(AttributePath::root("identifier"));
-    Ok(Some((found, finding)))
+    );
+    Ok(Some((found, diagnostic)))
 }
 
 /// Plan-time: each named proxy that exists must be an UPSTREAM of the registry's package
 /// type in a scope the registry can see. A proxy that does not exist yet is fine: it may be
 /// created by the same apply. `names` pairs each list index with its name; `planned` holds
-/// the proxies planned in this run.
-pub async fn check_proxies(
+/// the proxies planned in this run; `at` is the list attribute.
+pub(crate) async fn check_proxies(
     client: &Client,
     scope: &Scope,
     package_type: &str,
     names: &[(usize, String)],
     planned: &HashMap<String, Found>,
-) -> Vec<Finding> {
+    at: &AttributePath,
+) -> Vec<Diagnostic> {
     // A proxy planned in this run is judged as it will be; the others as the server has them.
     let lookups = join_all(names.iter().map(|(_, n)| async move {
         match planned.get(n) {
@@ -175,24 +144,22 @@ pub async fn check_proxies(
     .await;
     let mut out = Vec::new();
     for ((i, name), found) in names.iter().zip(lookups) {
-        let at = AttributePath::root("upstream_proxies").index(*i as i64);
+        let at = at.clone().index(*i as i64);
         match found {
             Ok(Some(f)) => {
                 if let Some(problem) = link_problem(&f, package_type, scope) {
-                    out.push(
-                        Finding::error(
-                            "Upstream proxy cannot be linked",
-                            format!(
-                                "upstream_proxies[{i}]: {problem}. The server would silently drop it \
-                                 from the list."
-                            ),
-                        )
-                        .at(at),
-                    );
+                    out.push(error_at(
+                        at,
+                        "Upstream proxy cannot be linked",
+                        format!(
+                            "upstream_proxies[{i}]: {problem}. The server would silently drop it \
+                             from the list."
+                        ),
+                    ));
                 }
             }
             Ok(None) => {}
-            Err(e) => out.push(Finding::api(&format!("checking upstream proxy {name}"), &e).at(at)),
+            Err(e) => out.push(api_error(&format!("checking upstream proxy {name}"), &e).at(at)),
         }
     }
     out
@@ -200,7 +167,7 @@ pub async fn check_proxies(
 
 /// After an apply: the likely reason the server dropped each of `dropped` from a registry
 /// of `package_type` in `scope`, one line each.
-pub async fn explain_drops(
+pub(crate) async fn explain_drops(
     client: &Client,
     scope: &Scope,
     package_type: &str,
@@ -229,36 +196,4 @@ pub async fn explain_drops(
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn found(path: &str, ty: &str, pt: &str) -> Found {
-        Found {
-            reference: RegistryRef::parse(path).unwrap(),
-            registry_type: ty.into(),
-            package_type: pt.into(),
-        }
-    }
-
-    #[test]
-    fn link_problems() {
-        let proj = Scope::parse("a/o/p").unwrap();
-        assert_eq!(
-            link_problem(&found("a/o/x", "UPSTREAM", "DOCKER"), "DOCKER", &proj),
-            None
-        );
-        assert_eq!(
-            link_problem(&found("a/x", "UPSTREAM", "DOCKER"), "DOCKER", &proj),
-            None
-        );
-        let p = link_problem(&found("a/x", "UPSTREAM", "HELM"), "DOCKER", &proj).unwrap();
-        assert!(p.contains("package type HELM"), "{p}");
-        let p = link_problem(&found("a/x", "VIRTUAL", "DOCKER"), "DOCKER", &proj).unwrap();
-        assert!(p.contains("not an upstream proxy"), "{p}");
-        let p = link_problem(&found("a/o2/x", "UPSTREAM", "DOCKER"), "DOCKER", &proj).unwrap();
-        assert!(p.contains("cannot see"), "{p}");
-    }
 }

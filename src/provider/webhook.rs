@@ -24,7 +24,7 @@ use crate::framework::{
     ReadRequest, ReadResponse, RequiresReplace, Resource, Schema, Type, UpdateRequest,
     UpdateResponse, UseStateForUnknown, ValidateRequest, Value,
 };
-use crate::provider::resource::Shared;
+use crate::provider::context::Shared;
 use crate::rules::webhook::{Trigger, check_headers, check_webhook_identifier, check_webhook_url};
 
 pub(crate) const TYPE_NAME: &str = "har_webhook";
@@ -212,10 +212,8 @@ pub(crate) fn schema() -> Schema {
 pub(crate) fn rfc3339(ms: &str) -> String {
     ms.trim()
         .parse::<i64>()
-        .ok()
-        .and_then(chrono::DateTime::from_timestamp_millis)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        .unwrap_or_else(|| ms.to_string())
+        .map(|ms| crate::rules::rfc3339_utc(ms.div_euclid(1000), None))
+        .unwrap_or_else(|_| ms.to_string())
 }
 
 fn known_str(f: &Field<String>) -> Option<&str> {
@@ -444,7 +442,12 @@ impl Resource for WebhookResource {
         let Ok((config, _)) = model::decode_lenient::<WebhookModel>(req.config) else {
             return;
         };
-        let account = self.data.get().map(|c| c.defaults.account_id.clone());
+        let account = self
+            .data
+            .get()
+            .ok()
+            .flatten()
+            .map(|c| c.defaults.account_id.clone());
         check(&config, account.as_deref(), diags);
         let Some(mut planned) = decode_or_report::<WebhookModel>(&resp.planned, diags) else {
             return;

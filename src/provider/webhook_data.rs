@@ -13,7 +13,7 @@ use crate::framework::{
     Attribute, DataSource, DataSourceReadRequest, DataSourceReadResponse, Diagnostic, Diagnostics,
     Schema, Type, Value,
 };
-use crate::provider::resource::Shared;
+use crate::provider::context::Shared;
 use crate::provider::webhook::{REGISTRY_DOC, WebhookModel, registry_rule, state};
 use crate::rules::webhook::check_webhook_identifier;
 

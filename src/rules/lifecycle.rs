@@ -334,7 +334,10 @@ pub fn check_timezone(name: &str) -> Result<(), LifecycleError> {
         Ok(_) => Ok(()),
         Err(_) => Err(LifecycleError::TimeZone {
             value: name.to_string(),
-            suggestion: super::did_you_mean(name, chrono_tz::TZ_VARIANTS.iter().map(|t| t.name())),
+            suggestion: crate::suggest::did_you_mean(
+                name,
+                chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()),
+            ),
         }),
     }
 }

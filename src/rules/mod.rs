@@ -10,8 +10,9 @@
 //! | package_type | [`PackageType::parse`] |
 //! | registry type | [`RegistryType::parse`] |
 //! | source | [`Source::parse`], then [`check_source_for`] |
-//! | url | [`check_url_for_source`] (presence), [`check_url`] (shape), [`normalize_url`], [`is_ecr_url`] (warning) |
+//! | url | [`check_url_for_source`] (presence; [`stored_url_for_source`] on the server), [`check_url`] (shape), [`normalize_url`], [`is_ecr_url`] (warning) |
 //! | auth_type | [`AuthType::parse`], then [`check_auth`] |
+//! | upstream_proxies | [`check_link`] with [`LinkLevel::Product`] (provider) or [`LinkLevel::Api`] (server) |
 //! | webhook attributes | [`webhook`] |
 //! | lifecycle rule attributes | [`lifecycle`] |
 //!
@@ -20,18 +21,20 @@
 
 mod auth;
 pub mod lifecycle;
+mod link;
 mod names;
 mod package;
 mod source;
-mod suggest;
+mod time;
 mod url;
 pub mod webhook;
 
 pub use auth::{AuthError, AuthRefs, AuthType, check_auth};
+pub use link::{LinkError, LinkLevel, LinkTarget, check_link};
 pub use names::{MAX_IDENTIFIER_LEN, NameError, NameLevel, check_identifier};
 pub use package::{PackageType, RegistryType};
-pub use source::{Source, UrlRule, check_source_for, check_url_for_source};
-pub use suggest::did_you_mean;
+pub use source::{Source, UrlRule, check_source_for, check_url_for_source, stored_url_for_source};
+pub use time::rfc3339_utc;
 pub use url::{UrlError, check_url, http_url_problem, is_ecr_url, normalize_url};
 
 /// A value outside a closed set (package type, registry type, source, auth type). The message
@@ -59,7 +62,7 @@ impl EnumError {
         EnumError {
             what,
             value: value.to_string(),
-            suggestion: did_you_mean(value, allowed.iter().copied()),
+            suggestion: crate::suggest::did_you_mean(value, allowed.iter().copied()),
             allowed: allowed.to_vec(),
         }
     }

@@ -104,6 +104,20 @@ pub fn check_url_for_source(source: Source, url: Option<&str>) -> Result<(), Str
     }
 }
 
+/// The URL the real service stores for an upstream of `source`, given the (normalised) `url`
+/// that was sent: a required URL must be there; the remote of a public default source is
+/// implied, so the service clears a URL sent with it (on PUT; har-local on create too, so the
+/// two agree). The product refuses the latter instead ([`check_url_for_source`]).
+pub fn stored_url_for_source(source: Source, url: String) -> Result<String, String> {
+    match source.url_rule() {
+        UrlRule::Required if url.is_empty() => Err(format!(
+            "URL is required for upstream repository (source {source})"
+        )),
+        UrlRule::NotAllowed => Ok(String::new()),
+        UrlRule::Required => Ok(url),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +140,10 @@ mod tests {
         assert!(check_url_for_source(Source::Dockerhub, Some("https://x")).is_err());
         assert!(check_url_for_source(Source::Dockerhub, Some("")).is_ok());
         assert!(check_url_for_source(Source::AwsEcr, Some("https://x")).is_ok());
+        assert!(stored_url_for_source(Source::Custom, String::new()).is_err());
+        assert_eq!(
+            stored_url_for_source(Source::Dockerhub, "https://x".into()),
+            Ok(String::new())
+        );
     }
 }

@@ -95,19 +95,32 @@ macro_rules! model {
 
         /// The attribute name of each field of the model beside it.
         #[derive(Debug, Clone, Copy)]
+        #[allow(dead_code)]
         $vis struct $names {
             $(pub(crate) $field: &'static str),*
         }
 
         #[allow(dead_code)]
         impl $name {
-            pub(crate) const ATTR: $names = $names { $($field: stringify!($field)),* };
-            pub(crate) const ATTR_NAMES: &'static [&'static str] = &[$(stringify!($field)),*];
+            pub(crate) const ATTR: $names = $names {
+                $($field: $crate::framework::model::attr_name(stringify!($field))),*
+            };
+            pub(crate) const ATTR_NAMES: &'static [&'static str] =
+                &[$($crate::framework::model::attr_name(stringify!($field))),*];
         }
     };
 }
 #[allow(unused_imports)]
 pub(crate) use model;
+
+/// The attribute name of a field: its name without the raw-identifier prefix (`r#type` is
+/// `type`, as serde names it).
+pub const fn attr_name(field: &'static str) -> &'static str {
+    match field.as_bytes() {
+        [b'r', b'#', ..] => field.split_at(2).1,
+        _ => field,
+    }
+}
 
 /// The attributes of `schema` and the names of a model (its `ATTR_NAMES`) are the same set:
 /// `Err` names the differences. For unit tests of each resource.

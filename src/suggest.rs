@@ -1,8 +1,9 @@
-//! "Did you mean": for enum values that are wrong in case or by a letter.
+//! "Did you mean": the one suggestion algorithm, for values wrong in case or by a letter
+//! (the HAR enums in `rules/` and the framework's `one_of` validator).
 
 /// The candidate closest to `value`, if it is close enough to be what the user meant: equal
 /// ignoring case, or within a small edit distance (case-insensitive) of a candidate.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     value: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {

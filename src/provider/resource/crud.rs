@@ -1,0 +1,202 @@
+//! Read, update, delete and import.
+
+use super::HarResource;
+use super::kind::{Identity, RegistryKind};
+use super::links::check_links;
+use crate::api::refs::RegistryRef;
+use crate::framework::{
+    DeleteRequest, DeleteResponse, Field, ImportRequest, ImportResponse, ReadRequest, ReadResponse,
+    UpdateRequest, UpdateResponse,
+};
+use crate::provider::diag::api_error;
+
+/// The ref of an object in state: its `id`, or else identifier + scope.
+fn state_ref(state: &impl Identity, account: &str) -> Option<RegistryRef> {
+    state
+        .id()
+        .as_deref()
+        .known()
+        .and_then(|id| RegistryRef::parse(id).ok())
+        .or_else(|| {
+            crate::provider::scope::ref_of(
+                account,
+                state.identifier().as_deref(),
+                state.org_id().as_deref(),
+                state.project_id().as_deref(),
+            )
+        })
+}
+
+impl<K: RegistryKind> HarResource<K> {
+    pub(super) async fn read_object(&self, req: &ReadRequest<'_>, resp: &mut ReadResponse) {
+        let Some(ctx) = self.data.require(&mut resp.diagnostics) else {
+            return;
+        };
+        let Some(prior) = self.read_model("state", req.state, &mut resp.diagnostics) else {
+            return;
+        };
+        let Some(r) = state_ref(&prior, &ctx.defaults.account_id) else {
+            resp.diagnostics.error(
+                format!("Cannot read {}", K::NOUN),
+                "The state has neither a valid id nor an identifier.",
+            );
+            return;
+        };
+        match ctx.client.get_registry(&r).await {
+            // Deleted outside Terraform: drop it from state, so the plan re-creates it.
+            Ok(None) => resp.state = None,
+            Ok(Some(reg)) => match K::state(&reg, &r.scope, Some(&prior)) {
+                Ok(s) => {
+                    self.in_state().insert(r.to_string());
+                    resp.state = self.write_model(&s, &mut resp.diagnostics);
+                }
+                Err(msg) => resp
+                    .diagnostics
+                    .error(format!("{r} is not {}", K::a_noun()), msg),
+            },
+            Err(e) => resp
+                .diagnostics
+                .push(api_error(&format!("reading {} {r}", K::NOUN), &e)),
+        }
+    }
+
+    pub(super) async fn update_object(&self, req: &UpdateRequest<'_>, resp: &mut UpdateResponse) {
+        let Some(ctx) = self.data.require(&mut resp.diagnostics) else {
+            return;
+        };
+        let diags = &mut resp.diagnostics;
+        let (Some(planned), Some(prior)) = (
+            self.read_model("plan", req.planned, diags),
+            self.read_model("prior state", req.prior, diags),
+        ) else {
+            return;
+        };
+        let doing = format!("updating {}", Self::what(&planned));
+        let Some(r) = state_ref(&prior, &ctx.defaults.account_id) else {
+            resp.diagnostics
+                .error(format!("Error {doing}"), "The state has no valid id.");
+            return;
+        };
+        // PUT replaces the whole registry: start from what the server holds now, so that
+        // nothing this provider does not manage is cleared.
+        let current = match ctx.client.get_registry(&r).await {
+            Ok(Some(c)) => c,
+            Ok(None) => {
+                resp.diagnostics.error(
+                    format!("Error {doing}"),
+                    format!("{r} no longer exists: it was deleted outside Terraform. Run terraform apply again to re-create it."),
+                );
+                return;
+            }
+            Err(e) => {
+                resp.diagnostics.push(api_error(&doing, &e));
+                return;
+            }
+        };
+        if let Err(msg) = K::state(&current, &r.scope, None) {
+            resp.diagnostics.error(format!("Error {doing}"), msg);
+            return;
+        }
+        let body = K::request(&planned, &r.scope, Some(&current));
+        let reg = match ctx.client.update_registry(&r, &body).await {
+            Ok(reg) => reg,
+            Err(e) => {
+                resp.diagnostics.push(api_error(&doing, &e));
+                return;
+            }
+        };
+        match K::state(&reg, &r.scope, Some(&planned)) {
+            Ok(state) => resp.state = self.write_model(&state, &mut resp.diagnostics),
+            Err(msg) => {
+                resp.diagnostics.error(format!("Error {doing}"), msg);
+                return;
+            }
+        }
+        if let Some(d) = check_links(&ctx.client, &doing, &r.scope, &body, &reg).await {
+            resp.diagnostics.push(d);
+        }
+    }
+
+    pub(super) async fn delete_object(&self, req: &DeleteRequest<'_>, resp: &mut DeleteResponse) {
+        let Some(ctx) = self.data.require(&mut resp.diagnostics) else {
+            return;
+        };
+        let Some(prior) = self.read_model("prior state", req.prior, &mut resp.diagnostics) else {
+            return;
+        };
+        let Some(r) = state_ref(&prior, &ctx.defaults.account_id) else {
+            return;
+        };
+        // Already gone counts as deleted (the client maps 404 and "not found" 400s).
+        let Err(e) = ctx.client.delete_registry(&r).await else {
+            return;
+        };
+        let doing = format!("deleting {} {r}", K::NOUN);
+        if matches!(e, crate::api::Error::InUse { .. }) {
+            resp.diagnostics.error(
+                format!(
+                    "Cannot delete {} {}: still listed by a registry",
+                    K::NOUN,
+                    r.identifier
+                ),
+                format!(
+                    "{doing}: {e}\n\nA registry still lists it in its upstream proxies. If that \
+                     registry is in this configuration and this same apply removes the proxy \
+                     from its upstream_proxies, note that Terraform deletes a removed resource \
+                     before it updates the resources that referred to it: apply the registry \
+                     change first (terraform apply -target=har_registry.<name>), then apply \
+                     again. If the registry is outside this configuration, remove the proxy \
+                     from its upstream list there first."
+                ),
+            );
+        } else {
+            resp.diagnostics.push(api_error(&doing, &e));
+        }
+    }
+
+    pub(super) async fn import_object(&self, req: &ImportRequest<'_>, resp: &mut ImportResponse) {
+        let r = match RegistryRef::parse(req.id.trim()) {
+            Ok(r) => r,
+            Err(e) => {
+                resp.diagnostics.error(
+                    "Invalid import ID",
+                    format!(
+                        "{e}. The import ID of {} is its registry ref, e.g. acct/docker-main, \
+                         acct/org/docker-main or acct/org/project/docker-main.",
+                        K::TYPE_NAME
+                    ),
+                );
+                return;
+            }
+        };
+        let ctx = match self.data.get() {
+            Ok(ctx) => ctx,
+            Err(e) => {
+                resp.diagnostics
+                    .push(crate::provider::context::client_error(&e));
+                return;
+            }
+        };
+        if let Some(ctx) = ctx
+            && ctx.defaults.account_id != r.scope.account
+        {
+            resp.diagnostics.error(
+                "Import ID in another account",
+                format!(
+                    "{r} is in account {:?}, but the provider is configured for account {:?}.",
+                    r.scope.account, ctx.defaults.account_id
+                ),
+            );
+            return;
+        }
+        // Only the place; Read fills in the rest.
+        let mut model = K::Model::default();
+        model.place(
+            Field::Known(r.to_string()),
+            Field::from_option(r.scope.org.clone()),
+            Field::from_option(r.scope.project.clone()),
+        );
+        model.set_identifier(r.identifier.clone());
+        resp.state = self.write_model(&model, &mut resp.diagnostics);
+    }
+}
