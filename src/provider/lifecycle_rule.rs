@@ -289,6 +289,16 @@ fn strings(f: &Strings) -> Vec<String> {
         .collect()
 }
 
+/// Unknown, or a list with an unknown element (a reference to a resource not yet planned):
+/// checked once it is known.
+fn has_unknown(f: &Strings) -> bool {
+    match f {
+        Field::Unknown => true,
+        Field::Known(items) => items.iter().any(Field::is_unknown),
+        Field::Null => false,
+    }
+}
+
 fn ms_rfc3339(ms: Option<i64>) -> Field<String> {
     Field::from_option(ms.map(|ms| crate::rules::rfc3339_utc(ms.div_euclid(1000), None)))
 }
@@ -501,7 +511,7 @@ fn check(m: &RuleModel, diags: &mut Diagnostics) {
     let package_type = ks(&m.package_type).and_then(|p| PackageType::parse(p).ok());
     if let Field::Known(apply) = &m.apply_to
         && let Some(mode) = ks(&apply.mode).and_then(|s| ApplyMode::parse(s).ok())
-        && !apply.registries.is_unknown()
+        && !has_unknown(&apply.registries)
         && let Err(e) = check_apply_to(mode, &strings(&apply.registries))
     {
         diags.error_at(
