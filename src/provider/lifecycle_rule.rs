@@ -549,7 +549,7 @@ fn check(m: &RuleModel, diags: &mut Diagnostics) {
                 continue;
             }
             let unit = ks(&r.unit).and_then(|u| Unit::parse(u).ok());
-            if let Err(e) = check_criterion(kind, r.value.clone().known(), unit) {
+            if let Err(e) = check_criterion(kind, r.value.known(), unit) {
                 let field = if r.value.is_null() || matches!(r.value, Field::Known(v) if v < 1) {
                     "value"
                 } else {
