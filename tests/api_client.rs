@@ -41,6 +41,17 @@ enum Action {
     Reset,
     /// Wait, then act.
     Delay(Duration, Box<Action>),
+    /// Answer with this status and an HTML page echoing the request's headers and body,
+    /// as some gateways' error pages do.
+    Echo(u16),
+    /// Answer 200 with `total` bytes of JSON-ish filler in 64 KiB writes (declaring the
+    /// length when `declared`, else until the connection closes); `written` counts the
+    /// bytes the client took before it stopped reading.
+    Stream {
+        total: u64,
+        declared: bool,
+        written: Arc<std::sync::atomic::AtomicU64>,
+    },
 }
 
 fn respond(status: u16, body: Value) -> Action {
@@ -153,13 +164,13 @@ async fn serve_connection(
         let Some(request) = read_request(&mut reader).await else {
             return;
         };
-        seen.lock().unwrap().push(request);
+        seen.lock().unwrap().push(request.clone());
         let action = script
             .lock()
             .unwrap()
             .pop_front()
             .unwrap_or_else(|| error(500, "the test script has no more answers"));
-        if !act(action, &mut reader).await {
+        if !act(action, &request, &mut reader).await {
             return;
         }
     }
@@ -168,6 +179,7 @@ async fn serve_connection(
 /// Performs an action; false when the connection is finished.
 fn act<'a>(
     action: Action,
+    request: &'a Seen,
     reader: &'a mut BufReader<TcpStream>,
 ) -> Pin<Box<dyn Future<Output = bool> + Send + 'a>> {
     Box::pin(async move {
@@ -196,7 +208,51 @@ fn act<'a>(
             }
             Action::Delay(d, then) => {
                 tokio::time::sleep(d).await;
-                act(*then, reader).await
+                act(*then, request, reader).await
+            }
+            Action::Echo(status) => {
+                let mut page = format!(
+                    "<html><body><h1>Bad request</h1><pre>{} {}\n",
+                    request.method, request.target
+                );
+                for (n, v) in &request.headers {
+                    page.push_str(&format!("{n}: {v}\n"));
+                }
+                page.push_str(&format!("\n{}</pre></body></html>", request.body));
+                let answer = Action::Respond {
+                    status,
+                    headers: vec![("content-type", "text/html".into())],
+                    body: page,
+                };
+                act(answer, request, reader).await
+            }
+            Action::Stream {
+                total,
+                declared,
+                written,
+            } => {
+                let length = if declared {
+                    format!("content-length: {total}\r\n")
+                } else {
+                    "connection: close\r\n".to_string()
+                };
+                let head =
+                    format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n{length}\r\n");
+                let stream = reader.get_mut();
+                if stream.write_all(head.as_bytes()).await.is_err() {
+                    return false;
+                }
+                let chunk = vec![b' '; 64 * 1024];
+                let mut sent = 0u64;
+                while sent < total {
+                    let n = chunk.len().min((total - sent) as usize);
+                    if stream.write_all(&chunk[..n]).await.is_err() {
+                        break;
+                    }
+                    sent += n as u64;
+                    written.store(sent, std::sync::atomic::Ordering::SeqCst);
+                }
+                false
             }
         }
     })
@@ -268,6 +324,7 @@ fn config(fake: &Fake, clock: &Arc<FakeClock>) -> Config {
     c.connect_timeout = Duration::from_millis(400);
     c.retry = RetryPolicy {
         max_attempts: 5,
+        max_connect_attempts: 3,
         initial_backoff: Duration::from_millis(100),
         max_backoff: Duration::from_secs(2),
         budget: Duration::from_secs(60),
@@ -503,6 +560,7 @@ async fn the_time_budget_stops_retries_before_the_attempt_limit() {
     let mut c = config(&fake, &clock);
     c.retry = RetryPolicy {
         max_attempts: 100,
+        max_connect_attempts: 3,
         initial_backoff: Duration::from_secs(10),
         max_backoff: Duration::from_secs(10),
         budget: Duration::from_secs(25),
@@ -1155,5 +1213,398 @@ async fn every_call_is_logged_at_debug_without_the_key_or_the_body() {
         !text.contains("top-secret-description"),
         "a body leaked:\n{text}"
     );
+    fake.check_common();
+}
+
+// ---------------------------------------------------------------- trust boundaries
+
+/// An upstream create carrying an inline access key: what a redirect or an echo must not
+/// give away.
+const ACCESS_KEY: &str = "AKIA-INLINE-ACCESS-KEY";
+
+fn upstream_request_with_access_key(identifier: &str) -> RegistryRequest {
+    RegistryRequest {
+        identifier: identifier.into(),
+        package_type: "GENERIC".into(),
+        parent_ref: Some("acct".into()),
+        config: Some(RegistryConfig::Upstream(UpstreamConfig {
+            auth_type: Some("AccessKeySecretKey".into()),
+            auth: Some(terraform_provider_har::api::model::UpstreamAuth {
+                access_key: Some(ACCESS_KEY.into()),
+                secret_key_identifier: Some("aws-secret".into()),
+                ..Default::default()
+            }),
+            source: Some("Custom".into()),
+            url: Some("https://s3.example.com/bucket".into()),
+            ..Default::default()
+        })),
+        ..Default::default()
+    }
+}
+
+fn redirect(status: u16, location: &str) -> Action {
+    Action::Respond {
+        status,
+        headers: vec![("location", location.into())],
+        body: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_port_is_not_followed_and_names_the_location() {
+    // The second listener records whatever reaches it; nothing may.
+    let elsewhere = Fake::start(vec![]).await;
+    let location = format!("{}/har/api/v1/registry?space_ref=acct", elsewhere.endpoint);
+    let (fake, client, _) = setup(vec![redirect(307, &location)]).await;
+    let err = client
+        .create_registry(&upstream_request_with_access_key("s3"))
+        .await
+        .unwrap_err();
+    assert!(elsewhere.seen().is_empty(), "{:?}", elsewhere.lines());
+    match &err {
+        Error::Redirect {
+            status,
+            location: l,
+            reason,
+            ..
+        } => {
+            assert_eq!(*status, 307);
+            assert_eq!(l, &location);
+            assert!(reason.contains("another scheme, host or port"), "{reason}");
+        }
+        other => panic!("expected Redirect, got {other:?}"),
+    }
+    let text = err.to_string();
+    assert!(text.contains(&location), "{text}");
+    assert!(text.contains("endpoint"), "{text}");
+    // Not retried: it would redirect again.
+    assert_eq!(fake.lines().len(), 1);
+    // The first server did get the key and body: it is the endpoint the user configured.
+    assert!(fake.seen()[0].body.contains(ACCESS_KEY));
+    fake.check_common();
+}
+
+#[tokio::test]
+async fn a_same_origin_307_is_followed_with_the_same_request() {
+    let (fake, client, _) = setup(vec![
+        redirect(307, "/gateway/har/api/v1/registry/acct/moved/+"),
+        ok_registry("moved"),
+    ])
+    .await;
+    let reg = client.get_registry(&reg_ref("acct/docker")).await.unwrap();
+    assert_eq!(reg.unwrap().identifier, "moved");
+    assert_eq!(
+        fake.lines(),
+        [GET_DOCKER, "GET /gateway/har/api/v1/registry/acct/moved/+"]
+    );
+    fake.check_common();
+}
+
+#[tokio::test]
+async fn a_same_origin_302_is_not_followed_because_it_would_drop_the_body() {
+    let (fake, client, _) = setup(vec![redirect(302, "/gateway/har/api/v1/registry")]).await;
+    let err = client
+        .create_registry(&virtual_request("docker", "acct"))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Redirect { status, reason, .. } => {
+            assert_eq!(*status, 302);
+            assert!(reason.contains("GET"), "{reason}");
+        }
+        other => panic!("expected Redirect, got {other:?}"),
+    }
+    assert_eq!(fake.lines().len(), 1);
+    fake.check_common();
+}
+
+#[tokio::test]
+async fn a_redirect_location_echoing_the_key_is_masked() {
+    let (_fake, client, _) = setup(vec![redirect(
+        301,
+        &format!("https://evil.example/?k={KEY}"),
+    )])
+    .await;
+    let err = client
+        .get_registry(&reg_ref("acct/docker"))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(!text.contains(KEY), "{text}");
+    assert!(text.contains("https://evil.example/?k=***"), "{text}");
+}
+
+const MIB: u64 = 1024 * 1024;
+
+#[tokio::test]
+async fn a_streamed_body_over_16_mib_is_refused_without_reading_it_all() {
+    let written = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let total = 256 * MIB;
+    let (fake, client, _) = setup(vec![Action::Stream {
+        total,
+        declared: false,
+        written: written.clone(),
+    }])
+    .await;
+    let err = client
+        .get_registry(&reg_ref("acct/docker"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::TooLarge {
+            status: 200,
+            limit: 16 * MIB
+        }
+    );
+    assert!(err.to_string().contains("larger than 16 MiB"), "{err}");
+    // The client stopped at the cap: the server could not hand over much more than 16 MiB
+    // (loopback socket buffers hold a few MiB at most), far from the 256 MiB it offered.
+    // Wait for the server task to see the closed connection.
+    let mut seen = written.load(std::sync::atomic::Ordering::SeqCst);
+    for _ in 0..200 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        let now = written.load(std::sync::atomic::Ordering::SeqCst);
+        if now == seen {
+            break;
+        }
+        seen = now;
+    }
+    assert!(seen >= 16 * MIB, "the client read {seen} bytes");
+    assert!(seen < 64 * MIB, "the client kept reading: {seen} bytes");
+    // A body that would repeat is not retried.
+    assert_eq!(fake.lines().len(), 1);
+}
+
+#[tokio::test]
+async fn a_declared_length_over_16_mib_is_refused_unread() {
+    let written = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let (fake, client, _) = setup(vec![Action::Stream {
+        total: 17 * MIB,
+        declared: true,
+        written,
+    }])
+    .await;
+    let err = client
+        .get_registry(&reg_ref("acct/docker"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::TooLarge { status: 200, .. }),
+        "{err:?}"
+    );
+    assert_eq!(fake.lines().len(), 1);
+}
+
+#[tokio::test]
+async fn error_pages_echoing_the_request_show_no_secret_in_errors_or_logs() {
+    let logs = capture_logs();
+    // A 400 page echoing everything, then a 502 one that is retried (and logged each time).
+    let (fake, client, _) = setup(vec![Action::Echo(400)]).await;
+    let err = client
+        .create_registry(&upstream_request_with_access_key("s3"))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(fake.seen()[0].body.contains(ACCESS_KEY), "the test sent it");
+    assert!(text.contains("x-api-key: ***"), "{text}");
+    assert!(!text.contains(KEY), "{text}");
+    assert!(!text.contains(ACCESS_KEY), "{text}");
+
+    let (fake, client, _) = setup(vec![Action::Echo(502), Action::Echo(502)]).await;
+    let mut c = config(&fake, &Arc::new(FakeClock::default()));
+    c.retry.max_attempts = 2;
+    let client2 = Client::new(c).unwrap();
+    drop(client);
+    let err = client2
+        .create_registry(&upstream_request_with_access_key("s3"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::BudgetSpent { attempts: 2, .. }),
+        "{err:?}"
+    );
+    let text = format!("{err} {err:?}");
+    assert!(!text.contains(KEY), "{text}");
+    assert!(!text.contains(ACCESS_KEY), "{text}");
+    let logged = String::from_utf8(logs.lock().unwrap().clone()).unwrap();
+    assert!(logged.contains("HAR API call failed"), "{logged}");
+    assert!(logged.contains("***"), "{logged}");
+    assert!(
+        !logged.contains(KEY),
+        "the key leaked into the logs:\n{logged}"
+    );
+    assert!(
+        !logged.contains(ACCESS_KEY),
+        "the access key leaked into the logs:\n{logged}"
+    );
+}
+
+#[tokio::test]
+async fn a_decode_excerpt_echoing_the_key_is_masked() {
+    let (_fake, client, _) = setup(vec![respond_text(200, &format!("hello {KEY}"))]).await;
+    let err = client
+        .get_registry(&reg_ref("acct/docker"))
+        .await
+        .unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    assert!(!text.contains(KEY), "{text}");
+    assert!(text.contains("hello ***"), "{text}");
+}
+
+// ---------------------------------------------------------------- failing fast, saying why
+
+/// An endpoint on a port nothing listens on: bound, then closed.
+async fn closed_endpoint() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    format!("http://{addr}/gateway")
+}
+
+#[tokio::test]
+async fn connection_refused_gives_up_after_the_connect_attempts_naming_the_url() {
+    let endpoint = closed_endpoint().await;
+    let clock = Arc::new(FakeClock::default());
+    let mut c = Config::new(&endpoint, KEY, "acct");
+    c.retry = RetryPolicy {
+        max_attempts: 10,
+        max_connect_attempts: 3,
+        initial_backoff: Duration::from_millis(500),
+        max_backoff: Duration::from_secs(20),
+        budget: Duration::from_secs(120),
+    };
+    c.clock = clock.clone();
+    let client = Client::new(c).unwrap();
+    let err = client
+        .create_registry(&virtual_request("docker", "acct"))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::BudgetSpent {
+            attempts,
+            outcome_unknown,
+            last,
+            ..
+        } => {
+            assert_eq!(*attempts, 3, "only the connect attempts, not all 10");
+            assert!(!outcome_unknown, "nothing was sent");
+            match &**last {
+                Error::Connect { url, message } => {
+                    assert_eq!(
+                        url,
+                        &format!("{endpoint}/har/api/v1/registry?space_ref=acct")
+                    );
+                    assert!(message.starts_with("connection refused"), "{message}");
+                }
+                other => panic!("expected Connect, got {other:?}"),
+            }
+        }
+        other => panic!("expected BudgetSpent, got {other:?}"),
+    }
+    // Two waits between three attempts, each within the backoff ceilings (0.5 s, 1 s).
+    let sleeps = clock.sleeps();
+    assert_eq!(sleeps.len(), 2, "{sleeps:?}");
+    assert!(sleeps[0] <= Duration::from_millis(500) && sleeps[1] <= Duration::from_secs(1));
+    let text = err.to_string();
+    assert!(text.contains("3 attempts"), "{text}");
+    assert!(text.contains(&endpoint), "{text}");
+    assert!(text.contains("connection refused"), "{text}");
+    assert!(text.contains("No attempt took effect"), "{text}");
+}
+
+#[tokio::test]
+async fn connections_dropped_mid_request_keep_their_retries() {
+    // More broken connections than connect attempts: they are not connect failures.
+    let (fake, client, _) = setup(vec![
+        Action::Drop,
+        Action::Reset,
+        Action::Drop,
+        Action::Drop,
+        ok_registry("docker"),
+    ])
+    .await;
+    let reg = client.get_registry(&reg_ref("acct/docker")).await.unwrap();
+    assert!(reg.is_some());
+    assert_eq!(fake.lines().len(), 5);
+    fake.check_common();
+}
+
+#[tokio::test]
+async fn a_404_on_an_endpoint_without_gateway_names_the_url_and_suggests_it() {
+    let fake = Fake::start(vec![error(404, "no such route")]).await;
+    let clock = Arc::new(FakeClock::default());
+    let mut c = config(&fake, &clock);
+    let origin = fake.endpoint.trim_end_matches("/gateway").to_string();
+    c.endpoint = origin.clone();
+    let client = Client::new(c).unwrap();
+    let err = client
+        .create_registry(&virtual_request("docker", "acct"))
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!("at {origin}/har/api/v1/registry?space_ref=acct")),
+        "{text}"
+    );
+    assert!(text.contains("no such route"), "{text}");
+    assert!(
+        text.contains(&format!("try endpoint = \"{origin}/gateway\"")),
+        "{text}"
+    );
+    assert_eq!(fake.lines(), ["POST /har/api/v1/registry?space_ref=acct"]);
+}
+
+#[tokio::test]
+async fn a_403_names_the_account_and_a_401_the_key() {
+    let (fake, client, _) = setup(vec![
+        error(403, "account 'acct' is not served here"),
+        error(401, "missing or wrong x-api-key header"),
+    ])
+    .await;
+    let r = reg_ref("acct/docker");
+    let err = client.get_registry(&r).await.unwrap_err();
+    assert_eq!(
+        err,
+        Error::Forbidden {
+            account: "acct".into(),
+            message: "account 'acct' is not served here".into()
+        }
+    );
+    let text = err.to_string();
+    assert!(text.contains("account \"acct\""), "{text}");
+    assert!(text.contains("may lack access to this account"), "{text}");
+    let text = client.get_registry(&r).await.unwrap_err().to_string();
+    assert!(text.contains("refused the API key (HTTP 401)"), "{text}");
+    assert!(text.contains("wrong or expired"), "{text}");
+    assert_eq!(fake.lines().len(), 2, "neither is retried");
+    fake.check_common();
+}
+
+#[tokio::test]
+async fn a_same_origin_redirect_then_one_elsewhere_stops_there() {
+    let elsewhere = Fake::start(vec![]).await;
+    let location = format!("{}/har/api/v1/registry/acct/docker/+", elsewhere.endpoint);
+    let (fake, client, _) = setup(vec![
+        redirect(308, "/gateway/har/api/v1/registry/acct/moved/+"),
+        redirect(307, &location),
+    ])
+    .await;
+    let err = client
+        .get_registry(&reg_ref("acct/docker"))
+        .await
+        .unwrap_err();
+    assert!(elsewhere.seen().is_empty(), "{:?}", elsewhere.lines());
+    match &err {
+        Error::Redirect {
+            url, location: l, ..
+        } => {
+            assert!(url.ends_with("/registry/acct/moved/+"), "{url}");
+            assert_eq!(l, &location);
+        }
+        other => panic!("expected Redirect, got {other:?}"),
+    }
+    assert_eq!(fake.lines().len(), 2);
     fake.check_common();
 }

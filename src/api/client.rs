@@ -9,7 +9,7 @@ use std::sync::{Arc, Once};
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::Method;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use url::Url;
 
@@ -17,6 +17,7 @@ use crate::api::error::{Error, excerpt};
 use crate::api::model::{
     Envelope, ErrorBody, ListRegistry, Registry, RegistryMetadata, RegistryRequest,
 };
+use crate::api::redact::Secrets;
 use crate::api::refs::{RegistryRef, Scope};
 use crate::api::retry::{self, Clock, RetryPolicy, SystemClock};
 use crate::api::stop::StopSignal;
@@ -26,6 +27,15 @@ pub const USER_AGENT: &str = concat!("terraform-provider-har/", env!("CARGO_PKG_
 
 /// Where the API lives below the endpoint (har-api.md §1.1).
 const API_BASE: [&str; 3] = ["har", "api", "v1"];
+
+/// Largest answer body read. A registry, or a page of 100 registries, is a few hundred KiB
+/// at most; a body beyond this is not the API talking, and reading it whole would let a
+/// server (or whatever sits at the endpoint) fill the provider's memory.
+pub const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Redirects followed in one attempt (same origin, method-preserving only; see
+/// [`redirect_policy`]).
+const MAX_REDIRECTS: usize = 5;
 
 /// What the client needs to talk to one HAR account.
 #[derive(Clone)]
@@ -74,6 +84,15 @@ pub const ENV_CONNECT_TIMEOUT: &str = "HAR_CLIENT_CONNECT_TIMEOUT";
 pub const ENV_REQUEST_TIMEOUT: &str = "HAR_CLIENT_REQUEST_TIMEOUT";
 pub const ENV_RETRY_BUDGET: &str = "HAR_CLIENT_RETRY_BUDGET";
 pub const ENV_MAX_ATTEMPTS: &str = "HAR_CLIENT_MAX_ATTEMPTS";
+pub const ENV_CONNECT_ATTEMPTS: &str = "HAR_CLIENT_CONNECT_ATTEMPTS";
+/// Every `HAR_CLIENT_*` setting; each is documented in docs/index.md (a test checks).
+pub const ENV_SETTINGS: [&str; 5] = [
+    ENV_CONNECT_TIMEOUT,
+    ENV_REQUEST_TIMEOUT,
+    ENV_RETRY_BUDGET,
+    ENV_MAX_ATTEMPTS,
+    ENV_CONNECT_ATTEMPTS,
+];
 
 impl Config {
     /// Applies the `HAR_CLIENT_*` overrides found through `lookup` (normally
@@ -106,17 +125,26 @@ impl Config {
         if let Some(d) = seconds(ENV_RETRY_BUDGET)? {
             self.retry.budget = d;
         }
-        if let Some(raw) = lookup(ENV_MAX_ATTEMPTS) {
-            self.retry.max_attempts = raw
-                .trim()
+        let attempts = |name: &str| -> Result<Option<u32>, Error> {
+            let Some(raw) = lookup(name) else {
+                return Ok(None);
+            };
+            raw.trim()
                 .parse::<u32>()
                 .ok()
                 .filter(|n| *n >= 1)
+                .map(Some)
                 .ok_or_else(|| {
                     Error::Invalid(format!(
-                        "{ENV_MAX_ATTEMPTS}={raw:?} is not a whole number of attempts (1 or more)"
+                        "{name}={raw:?} is not a whole number of attempts (1 or more)"
                     ))
-                })?;
+                })
+        };
+        if let Some(n) = attempts(ENV_MAX_ATTEMPTS)? {
+            self.retry.max_attempts = n;
+        }
+        if let Some(n) = attempts(ENV_CONNECT_ATTEMPTS)? {
+            self.retry.max_connect_attempts = n;
         }
         Ok(self)
     }
@@ -210,6 +238,8 @@ impl fmt::Debug for Client {
 struct Inner {
     http: reqwest::Client,
     base: Url,
+    /// Kept only to mask it in server text (`redact.rs`); sent through `http`'s headers.
+    api_key: Arc<str>,
     account_id: String,
     request_timeout: Duration,
     retry: RetryPolicy,
@@ -217,10 +247,23 @@ struct Inner {
     stop: StopSignal,
 }
 
-/// A 2xx answer, body read in full.
+/// A 2xx answer, body read in full, and the secrets to mask in any excerpt of it.
 pub(super) struct Reply {
     pub(super) status: u16,
     pub(super) body: Vec<u8>,
+    pub(super) secrets: Secrets,
+}
+
+/// What came back for one attempt, before it is judged.
+struct Answer {
+    status: u16,
+    retry_after: Option<Duration>,
+    /// `Location` of a redirect that was not followed, and the URL that answered it (not
+    /// the one asked when a same-origin redirect was followed first).
+    location: Option<String>,
+    answered_by: Url,
+    /// `None` when the body exceeded [`MAX_BODY_BYTES`] (the rest was not read).
+    body: Option<Vec<u8>>,
 }
 
 /// A failed attempt and the server's `Retry-After`, if it gave one.
@@ -263,6 +306,29 @@ fn base_url(endpoint: &str) -> Result<Url, Error> {
     Ok(url)
 }
 
+/// Redirects: follow a 307 or 308 that stays on the same origin (scheme, host and port);
+/// stop at any other, so that [`classify`] turns it into [`Error::Redirect`] naming the
+/// `Location`. Another origin would receive the `x-api-key` header (reqwest strips only
+/// the standard credential headers) and the body with its inline access keys; a 301, 302
+/// or 303 would turn a POST or PUT into a body-less GET. A same-origin 307/308 sends the
+/// same request to the server that already has it, so following it costs nothing (a
+/// reverse proxy normalising a path is the usual reason for one).
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_origin = attempt
+            .previous()
+            .last()
+            .is_some_and(|from| from.origin() == attempt.url().origin());
+        let keeps_method = matches!(attempt.status().as_u16(), 307 | 308);
+        // `previous` includes the first URL, so its length is the redirects taken plus one.
+        if same_origin && keeps_method && attempt.previous().len() <= MAX_REDIRECTS {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
+}
+
 fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
@@ -300,7 +366,8 @@ impl Client {
             .user_agent(USER_AGENT)
             .default_headers(headers)
             .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout);
+            .timeout(config.request_timeout)
+            .redirect(redirect_policy());
         // `HTTPS_PROXY` and friends are honoured for the real service, but a local server
         // (har-local in CI) must never be sent through a proxy that cannot reach it.
         if is_loopback(&base) {
@@ -313,6 +380,7 @@ impl Client {
             inner: Arc::new(Inner {
                 http,
                 base,
+                api_key: config.api_key.into(),
                 account_id: config.account_id,
                 request_timeout: config.request_timeout,
                 retry: config.retry,
@@ -404,12 +472,11 @@ impl Client {
         req: &RegistryRequest,
     ) -> Result<Registry, Error> {
         let json = to_json(req)?;
-        let (result, _) = self
-            .call(Method::PUT, self.registry_url(reg), Some(json))
-            .await;
+        let url = self.registry_url(reg);
+        let (result, _) = self.call(Method::PUT, url.clone(), Some(json)).await;
         match result {
             Ok(reply) => decode(reply),
-            Err(err) => Err(as_not_found(err)),
+            Err(err) => Err(as_not_found(err, &url)),
         }
     }
 
@@ -541,6 +608,8 @@ impl Client {
         let mut trace = Trace {
             outcome_unknown: false,
         };
+        let secrets = Secrets::new(&inner.api_key, body.as_deref());
+        let mut connect_failures: u32 = 0;
         let mut attempt: u32 = 1;
         loop {
             let elapsed = inner.clock.now().saturating_duration_since(started);
@@ -549,7 +618,9 @@ impl Client {
                 .min(inner.retry.budget.saturating_sub(elapsed))
                 .max(Duration::from_millis(1));
             let t0 = Instant::now();
-            let result = self.attempt(&method, &url, body.as_deref(), timeout).await;
+            let result = self
+                .attempt(&method, &url, body.as_deref(), timeout, &secrets)
+                .await;
             let duration_ms = t0.elapsed().as_millis() as u64;
             let failure = match result {
                 Ok(reply) => {
@@ -566,12 +637,19 @@ impl Client {
             if !retry::is_retryable(&failure.error) {
                 return (Err(failure.error), trace);
             }
+            if matches!(failure.error, Error::Connect { .. }) {
+                connect_failures += 1;
+            }
             let elapsed = inner.clock.now().saturating_duration_since(started);
             let jitter: f64 = rand::random();
-            match inner
-                .retry
-                .delay_before(attempt + 1, elapsed, failure.retry_after, jitter)
-            {
+            let delay = if connect_failures >= inner.retry.max_connect_attempts {
+                None
+            } else {
+                inner
+                    .retry
+                    .delay_before(attempt + 1, elapsed, failure.retry_after, jitter)
+            };
+            match delay {
                 Some(delay) => {
                     tracing::debug!(%method, %path, attempt, delay_ms = delay.as_millis() as u64, "retrying HAR API call");
                     let stopped = tokio::select! {
@@ -606,13 +684,15 @@ impl Client {
         }
     }
 
-    /// One attempt: send, read the whole answer within `timeout`, classify it.
+    /// One attempt: send, read the answer (up to [`MAX_BODY_BYTES`]) within `timeout`,
+    /// classify it.
     async fn attempt(
         &self,
         method: &Method,
         url: &Url,
         body: Option<&[u8]>,
         timeout: Duration,
+        secrets: &Secrets,
     ) -> Result<Reply, Failure> {
         let mut request = self
             .inner
@@ -625,15 +705,26 @@ impl Client {
                 .body(body.to_vec());
         }
         let exchange = async {
-            let response = request.send().await?;
+            let mut response = request.send().await?;
             let status = response.status().as_u16();
-            let retry_after = response
-                .headers()
-                .get(RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
-            let body = response.bytes().await?;
-            Ok::<_, reqwest::Error>((status, retry_after, body.to_vec()))
+            let header = |name| {
+                response
+                    .headers()
+                    .get(name)
+                    .map(|v: &HeaderValue| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            };
+            let retry_after =
+                header(RETRY_AFTER).and_then(|v| retry::parse_retry_after(&v, SystemTime::now()));
+            let location = header(LOCATION);
+            let answered_by = response.url().clone();
+            let body = read_capped(&mut response).await?;
+            Ok::<_, reqwest::Error>(Answer {
+                status,
+                retry_after,
+                location,
+                answered_by,
+                body,
+            })
         };
         let fail = |error| Failure {
             error,
@@ -641,14 +732,39 @@ impl Client {
         };
         match tokio::time::timeout(timeout, exchange).await {
             Err(_) => Err(fail(Error::Timeout { after: timeout })),
+            // Before the timeout check: a connect that timed out sent nothing.
+            Ok(Err(e)) if e.is_connect() => Err(fail(Error::Connect {
+                url: url.to_string(),
+                message: secrets.redact(&connect_reason(e)),
+            })),
             Ok(Err(e)) if e.is_timeout() => Err(fail(Error::Timeout { after: timeout })),
             Ok(Err(e)) => Err(fail(Error::Transport {
-                message: error_chain(&e),
-                request_sent: !e.is_connect(),
+                message: secrets.redact(&error_chain(&e.without_url())),
             })),
-            Ok(Ok((status, retry_after, body))) => classify(status, retry_after, body),
+            Ok(Ok(answer)) => classify(answer, url, &self.inner.account_id, secrets),
         }
     }
+}
+
+/// The body, or `None` once it exceeds [`MAX_BODY_BYTES`]: a declared length over the cap
+/// is refused unread, and a streamed body is read chunk by chunk and dropped at the cap, so
+/// memory stays bounded by the cap plus one chunk.
+async fn read_capped(response: &mut reqwest::Response) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY_BYTES)
+    {
+        return Ok(None);
+    }
+    let capacity = response.content_length().unwrap_or(0).min(MAX_BODY_BYTES);
+    let mut body = Vec::with_capacity(capacity as usize);
+    while let Some(chunk) = response.chunk().await? {
+        if (body.len() + chunk.len()) as u64 > MAX_BODY_BYTES {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
 }
 
 pub(super) fn scope_segments(scope: &Scope) -> Vec<&str> {
@@ -658,31 +774,82 @@ pub(super) fn scope_segments(scope: &Scope) -> Vec<&str> {
     out
 }
 
-/// Turns a non-2xx answer into its error, keeping the server's message.
-fn classify(status: u16, retry_after: Option<Duration>, body: Vec<u8>) -> Result<Reply, Failure> {
+/// Turns an answer into the reply or its error, keeping the server's message with the
+/// request's secrets masked. `url` is the URL asked, `account` the client's account.
+fn classify(answer: Answer, url: &Url, account: &str, secrets: &Secrets) -> Result<Reply, Failure> {
+    let Answer {
+        status,
+        retry_after,
+        location,
+        answered_by,
+        body,
+    } = answer;
+    let fail = |error| Err(Failure { error, retry_after });
+    let Some(body) = body else {
+        return fail(Error::TooLarge {
+            status,
+            limit: MAX_BODY_BYTES,
+        });
+    };
     if (200..300).contains(&status) {
-        return Ok(Reply { status, body });
+        return Ok(Reply {
+            status,
+            body,
+            secrets: secrets.clone(),
+        });
     }
-    let message = error_message(status, &body);
+    if (300..400).contains(&status)
+        && let Some(location) = location
+    {
+        return fail(Error::Redirect {
+            status,
+            url: answered_by.to_string(),
+            reason: redirect_refusal(status, &answered_by, &location).into(),
+            location: secrets.redact(&location),
+        });
+    }
+    let message = error_message(status, &body, secrets);
     let error = match status {
-        404 => Error::NotFound { status, message },
-        401 | 403 => Error::Unauthorized { status, message },
+        404 => Error::NotFound {
+            status,
+            message,
+            url: url.to_string(),
+        },
+        401 => Error::Unauthorized { status, message },
+        403 => Error::Forbidden {
+            account: account.to_string(),
+            message,
+        },
         429 => Error::Throttled { message },
         500..=599 => Error::Server { status, message },
         _ => Error::Rejected { status, message },
     };
-    Err(Failure { error, retry_after })
+    fail(error)
+}
+
+/// Why a redirect was not followed (see [`redirect_policy`]).
+fn redirect_refusal(status: u16, from: &Url, location: &str) -> &'static str {
+    match from.join(location) {
+        Ok(to) if to.origin() != from.origin() => {
+            "it leads to another scheme, host or port, which would receive the API key and \
+             the request body"
+        }
+        Ok(_) if matches!(status, 307 | 308) => "too many redirects",
+        Ok(_) => "a 301, 302 or 303 would turn the request into a GET without its body",
+        Err(_) => "the Location is not a URL",
+    }
 }
 
 /// `{"code","message"}` when the body is one (har-api.md §2.5), else the text of the body
-/// (the OSS server answers some errors in text/plain), else the status's reason.
-fn error_message(status: u16, body: &[u8]) -> String {
+/// (the OSS server answers some errors in text/plain), else the status's reason. Secrets
+/// are masked before the text is cut short, so no part of one survives the cut.
+fn error_message(status: u16, body: &[u8], secrets: &Secrets) -> String {
     if let Ok(err) = serde_json::from_slice::<ErrorBody>(body)
         && !err.message.trim().is_empty()
     {
-        return err.message;
+        return secrets.redact(&err.message);
     }
-    let text = excerpt(body);
+    let text = excerpt(secrets.redact(&String::from_utf8_lossy(body)).as_bytes());
     if !text.is_empty() {
         return text;
     }
@@ -691,6 +858,34 @@ fn error_message(status: u16, body: &[u8]) -> String {
         .and_then(|s| s.canonical_reason())
         .unwrap_or("no message")
         .to_string()
+}
+
+/// What a failed connect means, in words a user can act on, with the transport's own
+/// account after it.
+fn connect_reason(e: reqwest::Error) -> String {
+    let refused = {
+        let mut source = std::error::Error::source(&e);
+        let mut found = false;
+        while let Some(s) = source {
+            if let Some(io) = s.downcast_ref::<std::io::Error>() {
+                found |= io.kind() == std::io::ErrorKind::ConnectionRefused;
+            }
+            source = s.source();
+        }
+        found
+    };
+    let timed_out = e.is_timeout();
+    let detail = error_chain(&e.without_url());
+    let summary = if refused {
+        "connection refused: nothing is listening at that host and port (is the server running?)"
+    } else if detail.contains("dns error") {
+        "unknown host: the name did not resolve"
+    } else if timed_out {
+        "no answer to the connection attempt within the connect timeout"
+    } else {
+        "the connection could not be made"
+    };
+    format!("{summary} ({detail})")
 }
 
 /// reqwest's Display hides the cause ("error sending request"); the chain says what broke.
@@ -715,8 +910,13 @@ pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, Error> 
 pub(super) fn decode<T: DeserializeOwned>(reply: Reply) -> Result<T, Error> {
     let bad = |reason: String| Error::Decode {
         status: reply.status,
-        reason,
-        excerpt: excerpt(&reply.body),
+        reason: reply.secrets.redact(&reason),
+        excerpt: excerpt(
+            reply
+                .secrets
+                .redact(&String::from_utf8_lossy(&reply.body))
+                .as_bytes(),
+        ),
     };
     let envelope: Envelope<T> =
         serde_json::from_slice(&reply.body).map_err(|e| bad(e.to_string()))?;
@@ -739,17 +939,19 @@ fn says_not_found(status: u16, message: &str) -> bool {
     status == 400 && message.to_ascii_lowercase().contains("not found")
 }
 
-pub(super) fn as_not_found(err: Error) -> Error {
+pub(super) fn as_not_found(err: Error, url: &Url) -> Error {
     match err {
         Error::Rejected { status, message } if says_not_found(status, &message) => {
-            Error::NotFound { status, message }
+            Error::NotFound {
+                status,
+                message,
+                url: url.to_string(),
+            }
         }
         other => other,
     }
 }
 
-/// The answer to creating an identifier that is taken (har-api.md §2.5: 400 "registry 'X'
-/// is already defined under '...'"; a 409 "already exists" is accepted too).
 /// The OSS server's refusal to delete an upstream proxy a registry still lists:
 /// "upstream Proxy: [x] is being used inside Registry: [v]".
 fn as_in_use(err: Error) -> Error {
@@ -763,6 +965,8 @@ fn as_in_use(err: Error) -> Error {
     }
 }
 
+/// The answer to creating an identifier that is taken (har-api.md §2.5: 400 "registry 'X'
+/// is already defined under '...'"; a 409 "already exists" is accepted too).
 fn is_already_defined(err: &Error) -> bool {
     match err {
         Error::Rejected {
@@ -836,13 +1040,59 @@ mod tests {
 
     #[test]
     fn error_message_prefers_the_json_message() {
+        let none = Secrets::default();
         let body = br#"{"code":"400","message":"invalid package type: FOO"}"#;
-        assert_eq!(error_message(400, body), "invalid package type: FOO");
+        assert_eq!(error_message(400, body, &none), "invalid package type: FOO");
         assert_eq!(
-            error_message(400, b"can't decode JSON body: eof\n"),
+            error_message(400, b"can't decode JSON body: eof\n", &none),
             "can't decode JSON body: eof"
         );
-        assert_eq!(error_message(503, b""), "Service Unavailable");
+        assert_eq!(error_message(503, b"", &none), "Service Unavailable");
+    }
+
+    #[test]
+    fn error_messages_mask_the_secrets_before_cutting() {
+        let key = "pat.secret.key";
+        let secrets = Secrets::new(key, Some(br#"{"auth":{"accessKey":"AKIAINLINE"}}"#));
+        let json = format!(r#"{{"code":"400","message":"bad key {key} for AKIAINLINE"}}"#);
+        assert_eq!(
+            error_message(400, json.as_bytes(), &secrets),
+            "bad key *** for ***"
+        );
+        // The key straddles the excerpt's cut: masked first, nothing of it is left.
+        let page = format!(
+            "{}{key}",
+            "x".repeat(super::super::error::EXCERPT_CHARS - 4)
+        );
+        let text = error_message(502, page.as_bytes(), &secrets);
+        assert!(!text.contains("pat."), "{text}");
+    }
+
+    #[test]
+    fn redirects_are_refused_for_a_reason() {
+        let from = Url::parse("http://127.0.0.1:8787/gateway/har/api/v1/registry").unwrap();
+        for (status, location, reason) in [
+            (
+                307,
+                "http://127.0.0.1:9999/x",
+                "another scheme, host or port",
+            ),
+            (
+                308,
+                "https://127.0.0.1:8787/x",
+                "another scheme, host or port",
+            ),
+            (
+                307,
+                "http://localhost:8787/x",
+                "another scheme, host or port",
+            ),
+            (302, "/gateway/other", "turn the request into a GET"),
+            (307, "/gateway/loop", "too many redirects"),
+        ] {
+            let why = redirect_refusal(status, &from, location);
+            assert!(why.contains(reason), "{status} {location}: {why}");
+        }
     }
 
     #[test]
@@ -856,7 +1106,10 @@ mod tests {
             "upstream Proxy: [x] is being used inside Registry: [v]"
         )));
         assert!(matches!(
-            as_not_found(rejected("registry not found: a/b")),
+            as_not_found(
+                rejected("registry not found: a/b"),
+                &Url::parse("http://h/gateway/har/api/v1/registry/a/b/+").unwrap()
+            ),
             Error::NotFound { status: 400, .. }
         ));
     }
@@ -867,6 +1120,7 @@ mod tests {
             ENV_REQUEST_TIMEOUT => Some("0.5".to_string()),
             ENV_RETRY_BUDGET => Some("20".to_string()),
             ENV_MAX_ATTEMPTS => Some("3".to_string()),
+            ENV_CONNECT_ATTEMPTS => Some("1".to_string()),
             _ => None,
         };
         let c = Config::new("http://x/gateway", "k", "a")
@@ -876,10 +1130,12 @@ mod tests {
         assert_eq!(c.connect_timeout, Duration::from_secs(10));
         assert_eq!(c.retry.budget, Duration::from_secs(20));
         assert_eq!(c.retry.max_attempts, 3);
+        assert_eq!(c.retry.max_connect_attempts, 1);
         for (k, v) in [
             (ENV_CONNECT_TIMEOUT, "soon"),
             (ENV_REQUEST_TIMEOUT, "-1"),
             (ENV_MAX_ATTEMPTS, "0"),
+            (ENV_CONNECT_ATTEMPTS, "two"),
         ] {
             let r = Config::new("http://x/gateway", "k", "a")
                 .with_overrides(|name| (name == k).then(|| v.to_string()));
@@ -888,6 +1144,23 @@ mod tests {
                 other => panic!("{k}={v}: {other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn every_setting_is_documented() {
+        let docs = include_str!("../../docs/index.md");
+        for name in ENV_SETTINGS {
+            assert!(
+                docs.contains(&format!("| `{name}` |")),
+                "{name} is not in the docs/index.md table"
+            );
+        }
+        let mentioned = docs.matches("| `HAR_CLIENT_").count();
+        assert_eq!(
+            mentioned,
+            ENV_SETTINGS.len(),
+            "a documented setting does not exist"
+        );
     }
 
     #[test]

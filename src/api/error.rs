@@ -1,6 +1,8 @@
 //! Typed errors of the HAR client. They stay types until the provider turns them into a
-//! diagnostic, so each one carries what a user needs to read there: the HTTP status and the
-//! server's own `message` (har-api.md §2.5), never a header or a request body.
+//! diagnostic, so each one carries what a user needs to read there: the HTTP status, the
+//! URL where it helps, and the server's own `message` (har-api.md §2.5), never a header or a
+//! request body. Server text is masked (`redact.rs`) before it is put into an error, since a
+//! server may echo the API key or the body it was sent.
 
 use std::time::Duration;
 
@@ -10,13 +12,53 @@ pub(crate) const EXCERPT_CHARS: usize = 300;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// 404, or the 400 "registry not found: ..." that the OSS server answers to a PUT or
-    /// DELETE of an unknown registry (har-api.md §2.5).
-    #[error("not found (HTTP {status}): {message}")]
-    NotFound { status: u16, message: String },
+    /// DELETE of an unknown registry (har-api.md §2.5). `url` is the URL tried: a 404 is
+    /// also what a wrong endpoint gets, and the text then says where the API usually is.
+    #[error("not found (HTTP {status}) at {url}: {message}{}", gateway_hint(.url))]
+    NotFound {
+        status: u16,
+        message: String,
+        url: String,
+    },
 
-    /// 401 or 403: the API key is missing, wrong, expired, or lacks the permission.
-    #[error("the HAR API refused the API key (HTTP {status}): {message}")]
+    /// 401: the API key is missing, wrong or expired.
+    #[error(
+        "the HAR API refused the API key (HTTP {status}): {message}. Check `api_key` (or \
+         HARNESS_PLATFORM_API_KEY): it may be wrong or expired"
+    )]
     Unauthorized { status: u16, message: String },
+
+    /// 403: the key was accepted but may not act on the account (or the object) asked for;
+    /// most often `account_id` names an account the key does not belong to.
+    #[error(
+        "the HAR API denied access (HTTP 403) for account {account:?}: {message}. The API key \
+         may lack access to this account: check that `account_id` (or HARNESS_ACCOUNT_ID) is \
+         the account the key belongs to, and the key's permissions"
+    )]
+    Forbidden { account: String, message: String },
+
+    /// A 3xx the client did not follow: it leads to another scheme, host or port (which
+    /// would receive the API key and the body), turns the request into a GET (301, 302,
+    /// 303), or is one redirect too many. `location` is the server's, secrets masked.
+    #[error(
+        "the HAR API at {url} answered HTTP {status} redirecting to {location:?}, which the \
+         provider does not follow: {reason}. Set `endpoint` to the address the API is served \
+         at"
+    )]
+    Redirect {
+        status: u16,
+        url: String,
+        location: String,
+        reason: String,
+    },
+
+    /// An answer whose body is larger than the client reads (see `client.rs`); nothing the
+    /// API documents comes close.
+    #[error(
+        "the HAR API answered HTTP {status} with a body larger than {} MiB; it was not read",
+        .limit / (1024 * 1024)
+    )]
+    TooLarge { status: u16, limit: u64 },
 
     /// Any other 4xx except 429: the request itself is wrong; retrying cannot help.
     #[error("the HAR API rejected the request (HTTP {status}): {message}")]
@@ -35,11 +77,17 @@ pub enum Error {
     #[error("the HAR API failed (HTTP {status}): {message}")]
     Server { status: u16, message: String },
 
-    /// The connection could not be made, or broke before an answer arrived.
-    /// `request_sent` is false only when the connection was never established, so the
-    /// server cannot have acted on the request.
+    /// The connection could not be made (refused, unknown host, no answer to the connect):
+    /// nothing was sent, so the server cannot have acted. Retried only a few times
+    /// (`RetryPolicy::max_connect_attempts`): a server that is not there rarely appears
+    /// within the retry budget, and the user should hear so at once.
+    #[error("could not connect to the HAR API at {url}: {message}")]
+    Connect { url: String, message: String },
+
+    /// The connection broke after the request went out, before an answer arrived: the
+    /// server may have acted on it.
     #[error("could not talk to the HAR API: {message}")]
-    Transport { message: String, request_sent: bool },
+    Transport { message: String },
 
     /// No complete answer within the per-request timeout.
     #[error("the HAR API did not answer within {after:?}")]
@@ -131,13 +179,19 @@ impl Error {
         match self {
             Error::NotFound { message, .. }
             | Error::Unauthorized { message, .. }
+            | Error::Forbidden { message, .. }
             | Error::Rejected { message, .. }
             | Error::InUse { message, .. }
             | Error::Throttled { message }
             | Error::Server { message, .. }
-            | Error::Transport { message, .. } => Some(message),
+            | Error::Connect { message, .. }
+            | Error::Transport { message } => Some(message),
             Error::BudgetSpent { last, .. } | Error::Stopped { last, .. } => last.message(),
-            Error::Timeout { .. } | Error::Decode { .. } | Error::Invalid(_) => None,
+            Error::Redirect { .. }
+            | Error::TooLarge { .. }
+            | Error::Timeout { .. }
+            | Error::Decode { .. }
+            | Error::Invalid(_) => None,
         }
     }
 
@@ -149,10 +203,16 @@ impl Error {
             | Error::Rejected { status, .. }
             | Error::InUse { status, .. }
             | Error::Server { status, .. }
+            | Error::Redirect { status, .. }
+            | Error::TooLarge { status, .. }
             | Error::Decode { status, .. } => Some(*status),
+            Error::Forbidden { .. } => Some(403),
             Error::Throttled { .. } => Some(429),
             Error::BudgetSpent { last, .. } | Error::Stopped { last, .. } => last.status(),
-            Error::Transport { .. } | Error::Timeout { .. } | Error::Invalid(_) => None,
+            Error::Connect { .. }
+            | Error::Transport { .. }
+            | Error::Timeout { .. }
+            | Error::Invalid(_) => None,
         }
     }
 
@@ -172,6 +232,29 @@ impl Error {
             other => crate::api::retry::outcome_unknown(other),
         }
     }
+}
+
+/// Where the API base sits below the endpoint (`{endpoint}/har/api/v1`).
+const API_BASE_PATH: &str = "/har/api/v1";
+
+/// For a 404 from an endpoint without `/gateway`: the API of app.harness.io and of
+/// har-local is at `{origin}/gateway/har/api/v1`, so a missing `/gateway` is the likeliest
+/// reason a route is not found at all. Empty when the endpoint has it.
+fn gateway_hint(url: &str) -> String {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return String::new();
+    };
+    let Some((endpoint_path, _)) = parsed.path().split_once(API_BASE_PATH) else {
+        return String::new();
+    };
+    if endpoint_path.split('/').any(|s| s == "gateway") {
+        return String::new();
+    }
+    let origin = parsed.origin().ascii_serialization();
+    format!(
+        ". If the endpoint is wrong: Harness (app.harness.io) and har-local serve the HAR API \
+         under the `/gateway` path, so try endpoint = \"{origin}{endpoint_path}/gateway\""
+    )
 }
 
 /// The first [`EXCERPT_CHARS`] characters of a body, for an error message.
@@ -209,6 +292,48 @@ mod tests {
         assert!(text.contains("may or may not have been applied"), "{text}");
         assert_eq!(e.message(), Some("unavailable"));
         assert_eq!(e.status(), Some(503));
+    }
+
+    #[test]
+    fn a_404_without_gateway_suggests_it() {
+        let e = Error::NotFound {
+            status: 404,
+            message: "no such route".into(),
+            url: "http://127.0.0.1:8787/har/api/v1/registry?space_ref=acct".into(),
+        };
+        let text = e.to_string();
+        assert!(
+            text.contains("at http://127.0.0.1:8787/har/api/v1/registry?space_ref=acct"),
+            "{text}"
+        );
+        assert!(
+            text.contains("try endpoint = \"http://127.0.0.1:8787/gateway\""),
+            "{text}"
+        );
+        let with_gateway = Error::NotFound {
+            status: 404,
+            message: "Registry not found".into(),
+            url: "https://app.harness.io/gateway/har/api/v1/registry/a/r/+".into(),
+        };
+        assert!(!with_gateway.to_string().contains("try endpoint"));
+        let sub_path = gateway_hint("http://h:1/proxy/har/api/v1/spaces/a/+/registries");
+        assert!(
+            sub_path.contains("endpoint = \"http://h:1/proxy/gateway\""),
+            "{sub_path}"
+        );
+    }
+
+    #[test]
+    fn a_403_names_the_account() {
+        let e = Error::Forbidden {
+            account: "other".into(),
+            message: "not permitted".into(),
+        };
+        let text = e.to_string();
+        assert!(text.contains("HTTP 403"), "{text}");
+        assert!(text.contains("account \"other\""), "{text}");
+        assert!(text.contains("may lack access to this account"), "{text}");
+        assert_eq!(e.status(), Some(403));
     }
 
     #[test]

@@ -222,8 +222,13 @@ const LIST_MAX_PAGES: u32 = 1_000;
 fn decode_bare<T: DeserializeOwned>(reply: Reply) -> Result<T, Error> {
     serde_json::from_slice(&reply.body).map_err(|e| Error::Decode {
         status: reply.status,
-        reason: e.to_string(),
-        excerpt: excerpt(&reply.body),
+        reason: reply.secrets.redact(&e.to_string()),
+        excerpt: excerpt(
+            reply
+                .secrets
+                .redact(&String::from_utf8_lossy(&reply.body))
+                .as_bytes(),
+        ),
     })
 }
 
@@ -288,10 +293,10 @@ impl Client {
     ) -> Result<LifecycleRule, Error> {
         let json = to_json(req)?;
         let url = self.v3_url(&["lifecycle", "rules", id], scope, false);
-        let (result, _) = self.call(Method::PUT, url, Some(json)).await;
+        let (result, _) = self.call(Method::PUT, url.clone(), Some(json)).await;
         match result {
             Ok(reply) => decode_bare(reply),
-            Err(err) => Err(as_not_found(err)),
+            Err(err) => Err(as_not_found(err, &url)),
         }
     }
 

@@ -4,6 +4,7 @@ pub mod client;
 pub mod error;
 pub mod lifecycle;
 pub mod model;
+pub mod redact;
 pub mod refs;
 pub mod retry;
 pub mod stop;

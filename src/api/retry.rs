@@ -13,6 +13,11 @@ use crate::api::error::Error;
 pub struct RetryPolicy {
     /// Attempts in total, the first included. 1 disables retries.
     pub max_attempts: u32,
+    /// Attempts that may fail to connect (refused, unknown host, connect timeout) before
+    /// the operation gives up, even with attempts and budget left: nothing listening there
+    /// rarely changes within the budget, and the user should learn it in seconds, not
+    /// minutes. Connections that break after the request went out are not counted here.
+    pub max_connect_attempts: u32,
     /// Upper bound of the first backoff; doubled for each further attempt.
     pub initial_backoff: Duration,
     /// Upper bound of any single backoff.
@@ -28,6 +33,9 @@ impl Default for RetryPolicy {
             // With 10 attempts a server failing 30% of requests at random loses one
             // operation in ~170 000; the budget still bounds the wall time.
             max_attempts: 10,
+            // With the backoff below, three connect attempts end within about 1.5 s of
+            // waiting; enough to ride over a server (or har-local) that is restarting.
+            max_connect_attempts: 3,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(20),
             budget: Duration::from_secs(120),
@@ -76,25 +84,32 @@ impl RetryPolicy {
 }
 
 /// Is a failed attempt worth another one? 429, 500, 502, 503, 504, connection errors and
-/// timeouts are; a 4xx is the request's fault and a decode error would repeat.
+/// timeouts are (connect failures only [`RetryPolicy::max_connect_attempts`] times); a 4xx
+/// is the request's fault, and a decode error, a refused redirect or an oversized body
+/// would repeat.
 pub fn is_retryable(err: &Error) -> bool {
     match err {
-        Error::Throttled { .. } | Error::Transport { .. } | Error::Timeout { .. } => true,
+        Error::Throttled { .. }
+        | Error::Connect { .. }
+        | Error::Transport { .. }
+        | Error::Timeout { .. } => true,
         Error::Server { status, .. } => matches!(status, 500 | 502 | 503 | 504),
         _ => false,
     }
 }
 
 /// Could the server have acted on a request whose attempt failed this way? A timeout, a
-/// connection that broke after the request went out, or a 5xx (a gateway may answer 502/504
-/// after the backend wrote) leave the outcome unknown; a 429, a refused connection or a 4xx
-/// do not.
+/// connection that broke after the request went out, a 5xx (a gateway may answer 502/504
+/// after the backend wrote), or an answer too large to read (it may say "created") leave
+/// the outcome unknown; a 429, a failed connect, a redirect not followed or a 4xx do not.
 pub fn outcome_unknown(err: &Error) -> bool {
-    match err {
-        Error::Timeout { .. } | Error::Server { .. } => true,
-        Error::Transport { request_sent, .. } => *request_sent,
-        _ => false,
-    }
+    matches!(
+        err,
+        Error::Timeout { .. }
+            | Error::Server { .. }
+            | Error::Transport { .. }
+            | Error::TooLarge { .. }
+    )
 }
 
 /// Parses `Retry-After`: delta-seconds or an HTTP date (RFC 9110 §10.2.3). A date in the
@@ -134,6 +149,7 @@ mod tests {
     fn policy() -> RetryPolicy {
         RetryPolicy {
             max_attempts: 6,
+            max_connect_attempts: 3,
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_millis(1000),
             budget: Duration::from_secs(10),
@@ -205,13 +221,12 @@ mod tests {
             status,
             message: String::new(),
         };
-        let refused = Error::Transport {
-            message: "refused".into(),
-            request_sent: false,
+        let refused = Error::Connect {
+            url: "http://127.0.0.1:1/gateway/har/api/v1/registry".into(),
+            message: "connection refused".into(),
         };
         let reset = Error::Transport {
             message: "reset".into(),
-            request_sent: true,
         };
         let throttled = Error::Throttled {
             message: String::new(),
@@ -231,6 +246,18 @@ mod tests {
         assert!(outcome_unknown(&Error::Timeout {
             after: Duration::from_secs(1)
         }));
+        assert!(outcome_unknown(&Error::TooLarge {
+            status: 201,
+            limit: 16
+        }));
+        let redirect = Error::Redirect {
+            status: 307,
+            url: "http://a/".into(),
+            location: "http://b/".into(),
+            reason: String::new(),
+        };
+        assert!(!is_retryable(&redirect));
+        assert!(!outcome_unknown(&redirect));
         assert!(!outcome_unknown(&refused));
         assert!(!outcome_unknown(&throttled));
         assert!(!outcome_unknown(&rejected));

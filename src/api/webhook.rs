@@ -146,9 +146,8 @@ impl Client {
         req: &WebhookRequest,
     ) -> Result<Webhook, Error> {
         let json = to_json(req)?;
-        let (result, trace) = self
-            .call(Method::POST, self.webhook_url(reg, None), Some(json))
-            .await;
+        let url = self.webhook_url(reg, None);
+        let (result, trace) = self.call(Method::POST, url.clone(), Some(json)).await;
         match result {
             Ok(reply) => decode(reply),
             Err(err) if trace.outcome_unknown && says_exists(&err) => {
@@ -157,7 +156,7 @@ impl Client {
                     _ => Err(err),
                 }
             }
-            Err(err) => Err(as_not_found(err)),
+            Err(err) => Err(as_not_found(err, &url)),
         }
     }
 
@@ -186,16 +185,11 @@ impl Client {
         req: &WebhookRequest,
     ) -> Result<Webhook, Error> {
         let json = to_json(req)?;
-        let (result, _) = self
-            .call(
-                Method::PUT,
-                self.webhook_url(reg, Some(identifier)),
-                Some(json),
-            )
-            .await;
+        let url = self.webhook_url(reg, Some(identifier));
+        let (result, _) = self.call(Method::PUT, url.clone(), Some(json)).await;
         match result {
             Ok(reply) => decode(reply),
-            Err(err) => Err(as_not_found(err)),
+            Err(err) => Err(as_not_found(err, &url)),
         }
     }
 
@@ -233,10 +227,10 @@ impl Client {
             .append_pair("size", &size.to_string())
             .append_pair("sort_field", "identifier")
             .append_pair("sort_order", "ASC");
-        let (result, _) = self.call(Method::GET, url, None).await;
+        let (result, _) = self.call(Method::GET, url.clone(), None).await;
         match result {
             Ok(reply) => decode(reply),
-            Err(err) => Err(as_not_found(err)),
+            Err(err) => Err(as_not_found(err, &url)),
         }
     }
 
