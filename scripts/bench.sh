@@ -39,7 +39,7 @@ Usage: scripts/bench.sh [options]
   --sizes "A B C"     the sizes of --scale (default "100 1000 5000:1"); SIZE:R runs R counted
                       rounds of that size instead of -r (a 5000 round takes about 45 min here)
   --handshake-runs K  handshake samples for scripts/bench-handshake.sh (default 200)
-  --no-build          use the binaries already in target/release
+  --no-build          use the binaries already in target/release (or $CARGO_TARGET_DIR/release)
   --no-write          print the results but leave docs/performance.md alone
   --no-local-bench    skip `cargo bench --bench har_local_load`
   --no-handshake      skip scripts/bench-handshake.sh
@@ -171,8 +171,10 @@ if [ "$build" = 1 ]; then
   note "cargo build --release --bins"
   timeout 3600 cargo build --release --bins >&2
 fi
-provider_bin="$root/target/release/terraform-provider-har"
-har_local_bin="$root/target/release/har-local"
+release_dir="${CARGO_TARGET_DIR:-$root/target}/release"
+case "$release_dir" in /*) ;; *) release_dir="$root/$release_dir" ;; esac
+provider_bin="$release_dir/terraform-provider-har"
+har_local_bin="$release_dir/har-local"
 [ -x "$provider_bin" ] || die "$provider_bin is missing (run without --no-build)"
 [ -x "$har_local_bin" ] || die "$har_local_bin is missing (run without --no-build)"
 

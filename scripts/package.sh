@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # Release packaging: ./scripts/package.sh VERSION
 #
-# Builds the provider for this machine's platform (linux_amd64 here) and writes, under
-# dist/VERSION/:
+# Builds the provider for this machine's platform (linux_amd64 here; honours CARGO_TARGET_DIR)
+# and writes, under dist/VERSION/:
 #   terraform-provider-har_VERSION_<os>_<arch>.zip   the binary as terraform-provider-har_vVERSION
 #   terraform-provider-har_VERSION_manifest.json     protocol versions, as the Registry expects
 #   terraform-provider-har_VERSION_SHA256SUMS        sha256 of the zips and the manifest
-#   mirror/registry.terraform.io/tfhar/har/          a provider network mirror (index.json,
-#                                                    VERSION.json with h1: and zh: hashes)
+#   mirror/registry.terraform.io/tfhar/har/          the zip plus index.json and VERSION.json
+#                                                    (h1: and zh: hashes): usable as a
+#                                                    filesystem_mirror directory as it is, or
+#                                                    served over HTTPS as a network_mirror
+#                                                    (Terraform only talks HTTPS to a network
+#                                                    mirror)
+# and prints the package's h1: hash, the one `terraform init` records in .terraform.lock.hcl.
+#
+# Publishing to a registry: upload the zip(s), the manifest, SHA256SUMS and a detached GPG
+# signature of SHA256SUMS (gpg --detach-sign, giving ..._SHA256SUMS.sig) to a release, and
+# register the signing key's public half with the registry. This script holds no keys.
 # TFHAR_DIST_DIR replaces dist/ as the output root; TFHAR_PROVIDER_BINARY packages that binary
 # instead of building a release one (tests/package.rs uses both).
-# Sign SHA256SUMS with your release key (gpg --detach-sign) before publishing to a registry;
-# this script does not hold keys.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,12 +30,7 @@ version="${1:-}"
   || die "usage: $0 VERSION (semantic version such as 0.1.0)"
 command -v zip >/dev/null 2>&1 || die "zip is needed"
 
-case "$(uname -m)" in
-  x86_64) arch=amd64 ;;
-  aarch64|arm64) arch=arm64 ;;
-  *) die "unsupported architecture $(uname -m)" ;;
-esac
-platform="$(uname -s | tr '[:upper:]' '[:lower:]')_$arch"
+platform="$(terraform_platform)"
 name="terraform-provider-har"
 out="${TFHAR_DIST_DIR:-$root/dist}/$version"
 rm -rf "$out"
@@ -36,8 +38,9 @@ mkdir -p "$out/stage" "$out/mirror/registry.terraform.io/tfhar/har"
 
 binary="${TFHAR_PROVIDER_BINARY:-}"
 if [ -z "$binary" ]; then
-  (cd "$root" && cargo build --release --quiet --bin "$name")
-  binary="$root/target/release/$name"
+  printf '==> cargo build --release --bin %s\n' "$name" >&2
+  (cd "$root" && cargo build --release --bin "$name")
+  binary="$target_dir/release/$name"
 fi
 install -m 0755 "$binary" "$out/stage/${name}_v$version"
 zipfile="${name}_${version}_${platform}.zip"
@@ -67,7 +70,12 @@ with open(os.path.join(mirror, "index.json"), "w") as f:
     json.dump({"versions": {version: {}}}, f, indent=2)
 with open(os.path.join(mirror, f"{version}.json"), "w") as f:
     json.dump({"archives": {platform: {"url": name, "hashes": [h1, zh]}}}, f, indent=2)
+print("The package's hash, as terraform init records it in .terraform.lock.hcl:")
 print(h1)
 PY
 
-echo "packaged $name $version for $platform in $out"
+cat <<EOF
+packaged $name $version for $platform in $out:
+  the zip, the manifest and SHA256SUMS are a registry release (sign SHA256SUMS first);
+  mirror/ is a filesystem_mirror directory, or a network mirror once served over HTTPS.
+EOF

@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # The quickstart: shows the provider doing its job, offline, with no Harness account.
 #
-#   1. builds the release binaries
-#   2. installs the provider into Terraform's implied local mirror
-#      (~/.terraform.d/plugins), so a plain `terraform init` finds tfhar/har
-#   3. starts har-local on a free port with a temporary database
-#   4. init + apply examples/quickstart, prints the outputs
-#   5. shows that the next plan has no changes
-#   6. changes a registry behind Terraform's back and shows the plan that detects it
-#   7. destroys everything and stops the server
+#   1. builds the release binaries (the first build takes several minutes; cargo shows
+#      its progress) and installs them with scripts/install.sh: the provider into
+#      Terraform's implied local mirror (~/.terraform.d/plugins), so a plain
+#      `terraform init` finds tfhar/har anywhere, and har-local into ~/.local/bin
+#   2. starts har-local on a free port with a temporary database
+#   3. init + apply examples/quickstart (apply prints the outputs)
+#   4. shows that the next plan has no changes
+#   5. changes a registry behind Terraform's back and shows the plan that detects it
+#   6. destroys everything, stops the server and says what to do next
 #
 # It cleans up after itself even when a step fails, and leaves nothing running.
 # --fresh-home runs everything under a temporary HOME (the test command uses it to prove the
-# mirror install and `terraform init` from scratch).
+# mirror install and `terraform init` from scratch). CARGO_TARGET_DIR is honoured.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,7 +24,7 @@ fresh_home=0
 for arg in "$@"; do
   case "$arg" in
     --fresh-home) fresh_home=1 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) usage_of "$0"; exit 0 ;;
     *) die "unknown argument: $arg (try --help)" ;;
   esac
 done
@@ -64,25 +65,12 @@ export TF_CLI_CONFIG_FILE="$work/terraformrc"
 : >"$TF_CLI_CONFIG_FILE"
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
-say "Building the release binaries"
-(cd "$root" && cargo build --release --bins --quiet)
-
-version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -n 1)"
-case "$(uname -m)" in
-  x86_64) arch=amd64 ;;
-  aarch64|arm64) arch=arm64 ;;
-  *) arch="$(uname -m)" ;;
-esac
-platform="$(uname -s | tr '[:upper:]' '[:lower:]')_$arch"
-mirror="$HOME/.terraform.d/plugins/registry.terraform.io/tfhar/har/$version/$platform"
-
-say "Installing tfhar/har $version into $mirror"
-mkdir -p "$mirror"
-install -m 0755 "$root/target/release/terraform-provider-har" "$mirror/terraform-provider-har_v$version"
+say "Building and installing with scripts/install.sh"
+"$root/scripts/install.sh"
 
 say "Starting har-local with a temporary database"
 api_key="quickstart-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
-"$root/target/release/har-local" --listen 127.0.0.1:0 --db "$work/har-local.db" \
+"$target_dir/release/har-local" --listen 127.0.0.1:0 --db "$work/har-local.db" \
   --api-key "$api_key" --account quickstart >"$work/har-local.out" 2>"$work/har-local.log" &
 server_pid=$!
 addr=""
@@ -104,7 +92,6 @@ terraform init -input=false -no-color
 
 say "terraform apply"
 terraform apply -input=false -no-color -auto-approve
-terraform output -no-color
 
 say "A second plan has nothing to do"
 terraform plan -input=false -no-color -detailed-exitcode
@@ -128,3 +115,20 @@ say "terraform destroy"
 terraform destroy -input=false -no-color -auto-approve
 
 say "Done: everything was created, checked for drift and destroyed; the server is stopped"
+cat <<EOF
+
+Next steps:
+  * The provider stays installed (tfhar/har $(package_version) in ~/.terraform.d/plugins): any
+    configuration with  har = { source = "tfhar/har" }  finds it with a plain terraform init.
+  * Start har-local yourself (it is in ~/.local/bin) and point the provider at it:
+      har-local --listen 127.0.0.1:8080 --db har-local.db --api-key dev-key --account dev
+      export HARNESS_ENDPOINT=http://127.0.0.1:8080/gateway HARNESS_ACCOUNT_ID=dev
+      export HARNESS_PLATFORM_API_KEY=dev-key
+    then terraform init and apply in a copy of examples/quickstart.
+  * Against Harness: unset HARNESS_ENDPOINT; set HARNESS_ACCOUNT_ID and
+    HARNESS_PLATFORM_API_KEY to your account and an API key.
+  * Module tests and drift checks in CI: docs/guides/.
+EOF
+if [ "$fresh_home" = 1 ]; then
+  echo "(--fresh-home: this run's HOME was temporary; ./scripts/install.sh installs for real)"
+fi

@@ -4,17 +4,21 @@
 # One worker: with several, hypothesis' concurrent ast.parse trips a CPython 3.11 bug
 # ("AST constructor recursion depth mismatch"), a tool error unrelated to har-local.
 #
-#   scripts/schemathesis.sh            # uses target/schemathesis-venv (created if missing)
+#   scripts/schemathesis.sh            # uses <target>/schemathesis-venv (created if missing)
 #   MAX_EXAMPLES=50 scripts/schemathesis.sh
 #
-# Installs schemathesis from PyPI into a venv under target/, builds and starts har-local on a
+# Installs schemathesis from PyPI into a venv under the cargo target directory
+# (CARGO_TARGET_DIR, else target/), builds and starts har-local on a
 # free loopback port with a temp database, runs schemathesis, stops the server. Exits non-zero
 # on any failure.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-VENV=${SCHEMATHESIS_VENV:-$ROOT/target/schemathesis-venv}
+root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=scripts/lib/tools.sh
+source "$root/scripts/lib/tools.sh"   # sets target_dir
+cd "$root"
+ROOT=$root
+VENV=${SCHEMATHESIS_VENV:-$target_dir/schemathesis-venv}
 MAX_EXAMPLES=${MAX_EXAMPLES:-20}
 API_KEY=schemathesis-key
 
@@ -35,7 +39,7 @@ cleanup() {
 trap cleanup EXIT
 
 mkfifo "$WORK/out"
-"$ROOT/target/debug/har-local" --listen 127.0.0.1:0 --db "$WORK/har-local.db" \
+"$target_dir/debug/har-local" --listen 127.0.0.1:0 --db "$WORK/har-local.db" \
   --api-key "$API_KEY" --account acct >"$WORK/out" 2>"$WORK/stderr" &
 SERVER_PID=$!
 exec 3<"$WORK/out"

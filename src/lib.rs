@@ -15,5 +15,5 @@ pub mod migrate;
 pub mod plugin;
 pub mod protocol;
 pub mod provider;
-pub mod rules;
+pub(crate) mod rules;
 mod suggest;

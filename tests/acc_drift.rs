@@ -147,7 +147,7 @@ fn delete_of_gone_and_listed_elsewhere(acc: &Acc) {
     assert_eq!(r.status, 201, "{}", r.text());
     tf.destroy()
         .fails()
-        .says("Cannot delete upstream proxy dr5-a: still listed by a registry")
+        .says("Cannot delete upstream proxy dr5-a: still listed by registry dr5-outside")
         .says("is being used inside Registry: [dr5-outside");
     assert!(acc.exists("acct/dr5-a"));
     assert!(!acc.exists("acct/dr5-reg") && !acc.exists("acct/dr5-b"));

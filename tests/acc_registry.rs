@@ -107,8 +107,9 @@ fn docker_with_three_proxies_and_reorder(acc: &Acc) {
     assert_eq!(attrs(&tf, "har_registry.docker")["uuid"], s["uuid"]);
 
     // Unlink two and delete them: Terraform deletes removed resources before it updates
-    // the registry that listed them, so the first apply stops with the server's message
-    // and the way out; applying the registry first, then the rest, works.
+    // the registry that listed them, so the first apply (without create_before_destroy on
+    // the proxies) stops with the server's message and the setting that avoids it; applying
+    // the registry first, then the rest, works too.
     tf.config(&acc.config(
         r#"resource "har_upstream_proxy" "hub" {
   identifier   = "rg-hub"
@@ -126,9 +127,9 @@ resource "har_registry" "docker" {
     ));
     tf.apply()
         .fails()
-        .says("still listed by a registry")
+        .says("still listed by registry rg-docker")
         .says("is being used inside Registry")
-        .says("-target=har_registry.");
+        .says("create_before_destroy = true");
     tf.run(&[
         "apply",
         "-input=false",

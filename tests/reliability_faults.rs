@@ -13,7 +13,7 @@
 mod support;
 
 use support::reliability::{
-    Work, assert_agree, counts, figures, fleet, server, server_objects, server_with,
+    Work, assert_agree, counts, figures, fleet, server, server_objects, server_with, state_objects,
 };
 
 /// 4 package types x (20 proxies + 6 registries of 4 links) = 104 resources.
@@ -140,4 +140,75 @@ fn spent_budget_after_the_effect_adopts_what_was_created() {
         figures(&counts(&h)),
         w.log_count("adopting it")
     );
+}
+
+/// A create whose answer is lost is adopted only if what the read-back finds is what this
+/// create sent. `mine`: the first POST took effect and its answer was lost (adopted; the
+/// next plan is empty). `theirs`: the first POST failed and meanwhile someone else created
+/// the same name (same type and package type, another description); the retry is told it
+/// exists, the read-back shows it is not this create's, so the apply fails saying so, with
+/// the import command, nothing goes to state, and a destroy leaves the other one alone.
+#[test]
+fn a_name_taken_meanwhile_is_not_adopted() {
+    use support::front::{Front, Script};
+    use support::har_local::HarLocal;
+
+    let h = HarLocal::start();
+    let (addr, key) = (h.addr(), h.api_key().to_string());
+    let front = Front::start(addr, move |id| match id {
+        "lost-mine" => Script::LoseAnswer,
+        "lost-theirs" => {
+            let key = key.clone();
+            Script::FailAfter(Box::new(move || {
+                let mut c = support::har_local::Client::new(addr, Some(key.clone()));
+                let r = c.post(
+                    "/api/v1/registry",
+                    &serde_json::json!({"identifier": "lost-theirs", "packageType": "DOCKER",
+                        "parentRef": "acct", "description": "another team's",
+                        "config": {"type": "VIRTUAL"}}),
+                );
+                assert_eq!(r.status, 201, "{}", r.text());
+            }))
+        }
+        _ => Script::Forward,
+    });
+    let endpoint = front.endpoint();
+    let w = Work::with_env(&h, &[], &[("HARNESS_ENDPOINT", endpoint.as_str())]);
+    w.tf.config(&support::terraform::with_provider(
+        "provider \"har\" {}\n\
+         resource \"har_registry\" \"mine\" {\n  identifier = \"lost-mine\"\n  package_type = \"DOCKER\"\n  description = \"ours\"\n}\n\
+         resource \"har_registry\" \"theirs\" {\n  identifier = \"lost-theirs\"\n  package_type = \"DOCKER\"\n  description = \"ours\"\n}\n",
+    ));
+    let out = w.apply(2);
+    out.fails();
+    let flat = out
+        .output()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for phrase in [
+        "taken by someone else meanwhile",
+        "differs in: description",
+        "terraform import har_registry.<name> acct/lost-theirs",
+    ] {
+        assert!(flat.contains(phrase), "{phrase:?} in:\n{flat}");
+    }
+    assert_eq!(w.log_count("adopting it"), 1, "only lost-mine is adopted");
+    let state = state_objects(&w.tf);
+    assert_eq!(
+        state.keys().collect::<Vec<_>>(),
+        ["acct/lost-mine"],
+        "the other team's registry is not in state"
+    );
+    // The plan of a destroy still plans the configuration, whose `theirs` would now be
+    // refused as taken: the user drops it (or imports the other one) first.
+    w.tf.config(&support::terraform::with_provider(
+        "provider \"har\" {}\n\
+         resource \"har_registry\" \"mine\" {\n  identifier = \"lost-mine\"\n  package_type = \"DOCKER\"\n  description = \"ours\"\n}\n",
+    ));
+    w.tf.run(&["destroy", "-input=false", "-no-color", "-auto-approve"])
+        .succeeds();
+    let left = server_objects(&h);
+    assert_eq!(left.keys().collect::<Vec<_>>(), ["acct/lost-theirs"]);
+    assert_eq!(left["acct/lost-theirs"].description, "another team's");
 }

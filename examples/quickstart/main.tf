@@ -4,6 +4,10 @@
 # The provider reads its endpoint, account and API key from HARNESS_ENDPOINT,
 # HARNESS_ACCOUNT_ID and HARNESS_PLATFORM_API_KEY (scripts/quickstart.sh points them at a
 # har-local it starts).
+#
+# Every proxy a registry lists has `lifecycle { create_before_destroy = true }`: HAR refuses
+# to delete a proxy a registry still lists, and with it Terraform renames or removes a linked
+# proxy in one apply (new proxy, registry update, old proxy deleted last).
 
 terraform {
   required_providers {
@@ -21,6 +25,10 @@ resource "har_upstream_proxy" "dockerhub" {
   description  = "Docker Hub, anonymous pulls"
   source       = "Dockerhub"
   auth_type    = "Anonymous"
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "har_upstream_proxy" "ecr" {
@@ -33,6 +41,10 @@ resource "har_upstream_proxy" "ecr" {
     access_key            = "AKIAEXAMPLE"
     secret_key_identifier = "aws_secret_key"
   }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "har_upstream_proxy" "quay" {
@@ -44,6 +56,10 @@ resource "har_upstream_proxy" "quay" {
   user_password = {
     user_name         = "robot"
     secret_identifier = "quay_password"
+  }
+
+  lifecycle {
+    create_before_destroy = true
   }
 }
 
@@ -65,6 +81,10 @@ resource "har_upstream_proxy" "bitnami" {
   source       = "Custom"
   url          = "https://charts.bitnami.com/bitnami"
   auth_type    = "Anonymous"
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "har_registry" "helm" {

@@ -1,9 +1,16 @@
-# Shared by the scripts: find or install the tools they need. Source it; do not run it.
-# Everything installed goes under target/tools, so a clean clone installs afresh and
-# nothing outside the checkout changes.
+# Shared by the scripts: find or install the tools they need, and where cargo puts what it
+# builds. Source it; do not run it. Everything installed goes under the cargo target
+# directory's tools/, so a clean clone installs afresh and nothing outside the checkout (or
+# CARGO_TARGET_DIR) changes.
 
 root="${root:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
-tools_dir="$root/target/tools"
+# Where cargo builds: CARGO_TARGET_DIR when set, else target/ in the checkout. A relative
+# CARGO_TARGET_DIR is made absolute from where the script was started (and exported so, as
+# the scripts run cargo from the checkout).
+target_dir="${CARGO_TARGET_DIR:-$root/target}"
+case "$target_dir" in /*) ;; *) target_dir="$PWD/$target_dir" ;; esac
+if [ -n "${CARGO_TARGET_DIR:-}" ]; then export CARGO_TARGET_DIR="$target_dir"; fi
+tools_dir="$target_dir/tools"
 
 # cargo from rustup may not be on PATH in a non-login shell (CI).
 if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
@@ -11,6 +18,28 @@ if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
 fi
 
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# The comment block at the top of a script (after the #! line), without the "# ": its --help.
+usage_of() { awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$1"; }
+
+# The package version (Cargo.toml), the provider's version for Terraform.
+package_version() {
+  local v
+  v="$(sed -n 's/^version *= *"\([^"]*\)".*/\1/p' "$root/Cargo.toml" | head -n 1)"
+  [ -n "$v" ] || die "cannot read the package version from $root/Cargo.toml"
+  printf '%s\n' "$v"
+}
+
+# This machine as Terraform names platforms: linux_amd64, darwin_arm64, ...
+terraform_platform() {
+  local arch
+  case "$(uname -m)" in
+    x86_64) arch=amd64 ;;
+    aarch64|arm64) arch=arm64 ;;
+    *) die "unsupported architecture $(uname -m)" ;;
+  esac
+  printf '%s_%s\n' "$(uname -s | tr '[:upper:]' '[:lower:]')" "$arch"
+}
 
 ensure_rust_components() {
   command -v cargo >/dev/null 2>&1 || die "cargo is needed: install Rust with rustup (https://rustup.rs)"

@@ -403,9 +403,9 @@ impl Client {
     /// when absent; it is also put into the body, which is what the OSS server reads).
     ///
     /// When an attempt's outcome was unknown (its answer was lost) and a later attempt is
-    /// told the identifier is "already defined", the registry is read back: if it is what
-    /// was sent (identifier, package type, config type, in this scope) the earlier attempt
-    /// created it and it is returned; otherwise the refusal is.
+    /// told the identifier is "already defined", the answer is
+    /// [`Error::ExistsAfterLostAnswer`]: whether the earlier attempt created it is for the
+    /// caller to decide, by reading it back and comparing it with what it sent.
     pub async fn create_registry(&self, req: &RegistryRequest) -> Result<Registry, Error> {
         let scope = match &req.parent_ref {
             Some(p) => {
@@ -424,29 +424,12 @@ impl Client {
         let (result, trace) = self.call(Method::POST, url, Some(json)).await;
         match result {
             Ok(reply) => decode(reply),
-            Err(err) if trace.outcome_unknown && is_already_defined(&err) => {
-                let reg_ref = RegistryRef::new(scope, body.identifier.clone());
-                match self.ignoring_stop().get_registry(&reg_ref).await {
-                    Ok(Some(existing)) if created_from(&existing, &body) => {
-                        tracing::info!(
-                            registry = %reg_ref,
-                            "create: an earlier attempt's answer was lost but it created the \
-                             registry; adopting it"
-                        );
-                        Ok(existing)
-                    }
-                    Ok(_) => Err(err),
-                    // "already defined" is still the truth about the identifier, and the
-                    // one a user can act on (import it); the failed read-back is logged.
-                    Err(read_err) => {
-                        tracing::warn!(
-                            registry = %reg_ref,
-                            error = %read_err,
-                            "create: could not read back a registry that may be ours"
-                        );
-                        Err(err)
-                    }
-                }
+            // The identifier is taken, but an earlier attempt may have taken it: the caller
+            // reads it back and compares it with what it sent.
+            Err(Error::Rejected { status, message })
+                if trace.outcome_unknown && is_already_defined_message(status, &message) =>
+            {
+                Err(Error::ExistsAfterLostAnswer { status, message })
             }
             Err(err) => Err(err),
         }
@@ -965,32 +948,11 @@ fn as_in_use(err: Error) -> Error {
     }
 }
 
-/// The answer to creating an identifier that is taken (har-api.md §2.5: 400 "registry 'X'
-/// is already defined under '...'"; a 409 "already exists" is accepted too).
-fn is_already_defined(err: &Error) -> bool {
-    match err {
-        Error::Rejected {
-            status: 400 | 409,
-            message,
-        } => {
-            let m = message.to_ascii_lowercase();
-            m.contains("already defined") || m.contains("already exists")
-        }
-        _ => false,
-    }
-}
-
-/// Is `existing` the registry `sent` would have created? Read from the same scope, so the
-/// scope matches by construction (a registry is only found in its exact scope, §1.4).
-fn created_from(existing: &Registry, sent: &RegistryRequest) -> bool {
-    let Some(config) = &sent.config else {
-        return false;
-    };
-    existing.identifier == sent.identifier
-        && existing
-            .package_type
-            .eq_ignore_ascii_case(&sent.package_type)
-        && existing.config.type_name() == config.type_name()
+/// The answer to creating an identifier that is taken (400 "registry 'X' is already
+/// defined under '...'"; a 409 "already exists" is accepted too).
+fn is_already_defined_message(status: u16, message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    matches!(status, 400 | 409) && (m.contains("already defined") || m.contains("already exists"))
 }
 
 #[cfg(test)]

@@ -69,6 +69,15 @@ pub enum Error {
     #[error("the HAR API refused to delete it while it is in use (HTTP {status}): {message}")]
     InUse { status: u16, message: String },
 
+    /// A create refused because the identifier is taken, after an earlier attempt whose
+    /// answer was lost: that attempt may have created it, or someone else may have. Only a
+    /// read-back that compares what is there with what was sent can tell.
+    #[error(
+        "the HAR API says it already exists (HTTP {status}): {message}; an earlier attempt \
+         whose answer was lost may have created it"
+    )]
+    ExistsAfterLostAnswer { status: u16, message: String },
+
     /// 429. Only seen inside [`Error::BudgetSpent`] once retries ran out.
     #[error("the HAR API is throttling requests (HTTP 429): {message}")]
     Throttled { message: String },
@@ -182,6 +191,7 @@ impl Error {
             | Error::Forbidden { message, .. }
             | Error::Rejected { message, .. }
             | Error::InUse { message, .. }
+            | Error::ExistsAfterLostAnswer { message, .. }
             | Error::Throttled { message }
             | Error::Server { message, .. }
             | Error::Connect { message, .. }
@@ -202,6 +212,7 @@ impl Error {
             | Error::Unauthorized { status, .. }
             | Error::Rejected { status, .. }
             | Error::InUse { status, .. }
+            | Error::ExistsAfterLostAnswer { status, .. }
             | Error::Server { status, .. }
             | Error::Redirect { status, .. }
             | Error::TooLarge { status, .. }
@@ -229,6 +240,7 @@ impl Error {
             | Error::Stopped {
                 outcome_unknown, ..
             } => *outcome_unknown,
+            Error::ExistsAfterLostAnswer { .. } => true,
             other => crate::api::retry::outcome_unknown(other),
         }
     }

@@ -96,7 +96,7 @@ pub struct StoredRegistry {
     pub uuid: String,
     pub scope: Scope,
     pub identifier: String,
-    pub registry_type: RegistryType,
+    pub(crate) registry_type: RegistryType,
     pub package_type: String,
     pub description: String,
     pub labels: Vec<String>,
@@ -116,7 +116,7 @@ pub struct StoredRegistry {
 pub struct NewRegistry {
     pub scope: Scope,
     pub identifier: String,
-    pub registry_type: RegistryType,
+    pub(crate) registry_type: RegistryType,
     pub package_type: String,
     pub description: String,
     pub labels: Vec<String>,

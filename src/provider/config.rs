@@ -3,20 +3,35 @@
 
 use std::fmt;
 
+use crate::framework::model::{decode, model};
 use crate::framework::validators::string_rule;
-use crate::framework::{Attribute, AttributePath, Diagnostics, Schema, Value};
+use crate::framework::{Attribute, AttributePath, Diagnostics, Field, Schema, Value};
 use crate::rules;
 
-pub const DEFAULT_ENDPOINT: &str = "https://app.harness.io/gateway";
+pub(crate) const DEFAULT_ENDPOINT: &str = "https://app.harness.io/gateway";
+
+model! {
+    /// The provider block as Terraform sends it.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub(crate) struct ProviderModel / ProviderAttrs {
+        pub(crate) endpoint: Field<String>,
+        pub(crate) account_id: Field<String>,
+        pub(crate) api_key: Field<String>,
+        pub(crate) org_id: Field<String>,
+        pub(crate) project_id: Field<String>,
+    }
+}
+
+const A: ProviderAttrs = ProviderModel::ATTR;
 
 /// (attribute, environment variable)
-pub const ENDPOINT: (&str, &str) = ("endpoint", "HARNESS_ENDPOINT");
-pub const ACCOUNT_ID: (&str, &str) = ("account_id", "HARNESS_ACCOUNT_ID");
-pub const API_KEY: (&str, &str) = ("api_key", "HARNESS_PLATFORM_API_KEY");
-pub const ORG_ID: (&str, &str) = ("org_id", "HARNESS_ORG_ID");
-pub const PROJECT_ID: (&str, &str) = ("project_id", "HARNESS_PROJECT_ID");
+pub(crate) const ENDPOINT: (&str, &str) = (A.endpoint, "HARNESS_ENDPOINT");
+pub(crate) const ACCOUNT_ID: (&str, &str) = (A.account_id, "HARNESS_ACCOUNT_ID");
+pub(crate) const API_KEY: (&str, &str) = (A.api_key, "HARNESS_PLATFORM_API_KEY");
+pub(crate) const ORG_ID: (&str, &str) = (A.org_id, "HARNESS_ORG_ID");
+pub(crate) const PROJECT_ID: (&str, &str) = (A.project_id, "HARNESS_PROJECT_ID");
 
-pub fn schema() -> Schema {
+pub(crate) fn schema() -> Schema {
     Schema::new()
         .description("Manages Harness Artifact Registry registries and upstream proxies.")
         .attribute(
@@ -72,13 +87,13 @@ fn endpoint_rule() -> crate::framework::validators::StringRule {
 
 /// The resolved provider configuration that resources use.
 #[derive(Clone, PartialEq, Eq)]
-pub struct ProviderConfig {
+pub(crate) struct ProviderConfig {
     /// Without a trailing `/`.
-    pub endpoint: String,
-    pub account_id: String,
-    pub api_key: String,
-    pub org_id: Option<String>,
-    pub project_id: Option<String>,
+    pub(crate) endpoint: String,
+    pub(crate) account_id: String,
+    pub(crate) api_key: String,
+    pub(crate) org_id: Option<String>,
+    pub(crate) project_id: Option<String>,
 }
 
 impl fmt::Debug for ProviderConfig {
@@ -106,16 +121,10 @@ enum Source {
     Env,
 }
 
-fn setting(
-    config: &Value,
-    (attr, env): (&str, &str),
-    get: &dyn Fn(&str) -> Option<String>,
-) -> Setting {
-    match config.get(attr) {
-        Some(Value::Unknown) => Setting::Unknown,
-        Some(v) if v.as_str().is_some_and(|s| !s.is_empty()) => {
-            Setting::Set(v.as_str().unwrap_or_default().to_string(), Source::Config)
-        }
+fn setting(value: &Field<String>, env: &str, get: &dyn Fn(&str) -> Option<String>) -> Setting {
+    match value {
+        Field::Unknown => Setting::Unknown,
+        Field::Known(v) if !v.is_empty() => Setting::Set(v.clone(), Source::Config),
         _ => match get(env).filter(|s| !s.trim().is_empty()) {
             Some(s) => Setting::Set(s.trim().to_string(), Source::Env),
             None => Setting::Unset,
@@ -123,10 +132,28 @@ fn setting(
     }
 }
 
+/// The provider block as a model; an error if it does not fit (a provider bug).
+fn read(config: &Value, diags: &mut Diagnostics) -> Option<ProviderModel> {
+    match decode(config) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            diags.error("Provider bug: value does not fit the model", e.to_string());
+            None
+        }
+    }
+}
+
 /// Checks that can run at validate time: `project_id` needs an organization.
-pub fn validate(config: &Value, get: &dyn Fn(&str) -> Option<String>, diags: &mut Diagnostics) {
-    let project = setting(config, PROJECT_ID, get);
-    let org = setting(config, ORG_ID, get);
+pub(crate) fn validate(
+    config: &Value,
+    get: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Diagnostics,
+) {
+    let Some(config) = read(config, diags) else {
+        return;
+    };
+    let project = setting(&config.project_id, PROJECT_ID.1, get);
+    let org = setting(&config.org_id, ORG_ID.1, get);
     if let (Setting::Set(_, src), Setting::Unset) = (&project, &org) {
         let detail = match src {
             Source::Config => "`project_id` is set but `org_id` is not (neither in the provider \
@@ -147,13 +174,20 @@ pub fn validate(config: &Value, get: &dyn Fn(&str) -> Option<String>, diags: &mu
 
 /// Resolve the configuration. `Ok(None)` when a value is unknown (it depends on something
 /// not yet applied): the provider stays unconfigured and resources say so if they need it.
-pub fn resolve(
+pub(crate) fn resolve(
     config: &Value,
     get: &dyn Fn(&str) -> Option<String>,
     diags: &mut Diagnostics,
 ) -> Option<ProviderConfig> {
-    let settings =
-        [ENDPOINT, ACCOUNT_ID, API_KEY, ORG_ID, PROJECT_ID].map(|k| setting(config, k, get));
+    let model = read(config, diags)?;
+    let settings = [
+        (&model.endpoint, ENDPOINT.1),
+        (&model.account_id, ACCOUNT_ID.1),
+        (&model.api_key, API_KEY.1),
+        (&model.org_id, ORG_ID.1),
+        (&model.project_id, PROJECT_ID.1),
+    ]
+    .map(|(value, env)| setting(value, env, get));
     if settings.iter().any(|s| matches!(s, Setting::Unknown)) {
         return None;
     }

@@ -1,8 +1,9 @@
 //! The HAR provider: the provider block (`config.rs`) and the resource and data source
 //! types it offers (added next to this file by the resources work).
 
+mod advice;
 mod attrs;
-pub mod config;
+mod config;
 mod context;
 mod data_sources;
 mod diag;
@@ -25,7 +26,7 @@ use crate::api::StopSignal;
 use crate::framework::{
     ConfigureRequest, DataSource, Diagnostics, Provider, ProviderData, Resource, Schema, Value,
 };
-pub use config::ProviderConfig;
+use config::ProviderConfig;
 use context::Shared;
 use proxy::ProxyResource;
 use registry::RegistryResource;
@@ -44,7 +45,7 @@ pub struct HarProvider {
 /// debug/reattach mode one process serves run after run), StopProvider raises it, and the
 /// API client built for that configuration watches it.
 #[derive(Clone, Default)]
-pub struct StopHandle(Arc<Mutex<StopSignal>>);
+pub(crate) struct StopHandle(Arc<Mutex<StopSignal>>);
 
 impl StopHandle {
     fn renew(&self) {
@@ -55,7 +56,7 @@ impl StopHandle {
         locked(&self.0).raise();
     }
 
-    pub fn current(&self) -> StopSignal {
+    pub(crate) fn current(&self) -> StopSignal {
         locked(&self.0).clone()
     }
 }
@@ -72,7 +73,7 @@ impl HarProvider {
     }
 
     /// The shared handle resources read the resolved configuration from.
-    pub fn config_handle(&self) -> ProviderData<ProviderConfig> {
+    pub(crate) fn config_handle(&self) -> ProviderData<ProviderConfig> {
         self.config.clone()
     }
 }

@@ -100,6 +100,9 @@ pub(crate) async fn check_identifier_free(
                 found.reference.scope
             ));
         }
+        s.push_str(&crate::provider::advice::replacement_keeping_identifier(
+            kind,
+        ));
         s
     } else {
         let other = resource_type(&found);

@@ -14,7 +14,7 @@ string_enum!(
 /// The auth fields as given (empty strings count as absent), whatever their source: the wire
 /// `auth` object or the provider's nested attributes.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct AuthRefs<'a> {
+pub(crate) struct AuthRefs<'a> {
     pub user_name: Option<&'a str>,
     pub secret_identifier: Option<&'a str>,
     pub access_key: Option<&'a str>,
@@ -23,7 +23,7 @@ pub struct AuthRefs<'a> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AuthError {
+pub(crate) enum AuthError {
     /// The real service's wording (`create_registry.go`).
     #[error(
         "failed to create upstream proxy: secret_identifier missing (UserPassword needs userName and secretIdentifier)"
@@ -54,7 +54,11 @@ fn given(v: Option<&str>) -> bool {
 /// `strict` adds the product's rules on top of the real service's: UserPassword also needs a
 /// user name, and AccessKeySecretKey takes exactly one of the inline access key or its secret
 /// reference. har-local calls it with `strict = false`, the provider with `true`.
-pub fn check_auth(auth_type: AuthType, refs: &AuthRefs<'_>, strict: bool) -> Result<(), AuthError> {
+pub(crate) fn check_auth(
+    auth_type: AuthType,
+    refs: &AuthRefs<'_>,
+    strict: bool,
+) -> Result<(), AuthError> {
     match auth_type {
         AuthType::Anonymous => Ok(()),
         AuthType::UserPassword => {

@@ -9,14 +9,14 @@
 use crate::api::refs::{RegistryRef, Scope};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkLevel {
+pub(crate) enum LinkLevel {
     Api,
     Product,
 }
 
 /// A registry a name resolves to: where it lives and what it is (wire spellings).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkTarget {
+pub(crate) struct LinkTarget {
     pub reference: RegistryRef,
     /// `VIRTUAL` or `UPSTREAM`.
     pub registry_type: String,
@@ -24,7 +24,7 @@ pub struct LinkTarget {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum LinkError {
+pub(crate) enum LinkError {
     #[error("{name:?} is a registry ({registry_type}), not an upstream proxy (it lives at {at})")]
     NotUpstream {
         name: String,
@@ -50,7 +50,7 @@ pub enum LinkError {
 }
 
 /// Whether a registry of `package_type` in `scope` can list `target` as an upstream.
-pub fn check_link(
+pub(crate) fn check_link(
     target: &LinkTarget,
     package_type: &str,
     scope: &Scope,

@@ -29,20 +29,20 @@ mod time;
 mod url;
 pub mod webhook;
 
-pub use auth::{AuthError, AuthRefs, AuthType, check_auth};
-pub use link::{LinkError, LinkLevel, LinkTarget, check_link};
-pub use names::{MAX_IDENTIFIER_LEN, NameError, NameLevel, check_identifier};
-pub use package::{PackageType, RegistryType};
-pub use source::{Source, UrlRule, check_source_for, check_url_for_source, stored_url_for_source};
-pub use time::rfc3339_utc;
-pub use url::{UrlError, check_url, http_url_problem, is_ecr_url, normalize_url};
+pub(crate) use auth::{AuthError, AuthRefs, AuthType, check_auth};
+pub(crate) use link::{LinkLevel, LinkTarget, check_link};
+pub(crate) use names::{NameError, NameLevel, check_identifier};
+pub(crate) use package::{PackageType, RegistryType};
+pub(crate) use source::{Source, check_source_for, check_url_for_source, stored_url_for_source};
+pub(crate) use time::rfc3339_utc;
+pub(crate) use url::{check_url, http_url_problem, is_ecr_url, normalize_url};
 
 /// A value outside a closed set (package type, registry type, source, auth type). The message
 /// lists what is allowed, and suggests the nearest value when the input is wrong only in case
 /// or by a letter or two (`DockerHub` → `Dockerhub`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid {what}: {value:?}{}; allowed: {}", suggestion_text(.suggestion), .allowed.join(", "))]
-pub struct EnumError {
+pub(crate) struct EnumError {
     /// What the value is, as the API names it: `package type`, `repository type`, ...
     pub what: &'static str,
     pub value: String,

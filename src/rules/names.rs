@@ -8,10 +8,10 @@
 //! har-local enforces [`NameLevel::Api`]; the provider enforces [`NameLevel::Product`].
 
 /// Longest identifier the API stores (OSS migration 0067 `registry_name_len_check`).
-pub const MAX_IDENTIFIER_LEN: usize = 255;
+pub(crate) const MAX_IDENTIFIER_LEN: usize = 255;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NameLevel {
+pub(crate) enum NameLevel {
     /// What the real API accepts: lowercase letters and digits, single `.`, `_`, `-` between
     /// them, at most 255 characters.
     Api,
@@ -20,7 +20,7 @@ pub enum NameLevel {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum NameError {
+pub(crate) enum NameError {
     #[error("a registry name must not be empty")]
     Empty,
     #[error("registry name {0:?} is longer than 255 characters")]
@@ -42,7 +42,7 @@ pub enum NameError {
 impl NameError {
     /// The message the real service gives for every invalid identifier (har-api.md §2.5); har-local
     /// appends the precise reason after it.
-    pub const API_MESSAGE: &'static str = "registry name should be 1~255 characters long with lower case characters, numbers and ._- and must be start with numbers or characters";
+    pub(crate) const API_MESSAGE: &'static str = "registry name should be 1~255 characters long with lower case characters, numbers and ._- and must be start with numbers or characters";
 }
 
 fn is_sep(c: char) -> bool {
@@ -50,7 +50,7 @@ fn is_sep(c: char) -> bool {
 }
 
 /// Checks a registry identifier at the given level.
-pub fn check_identifier(name: &str, level: NameLevel) -> Result<(), NameError> {
+pub(crate) fn check_identifier(name: &str, level: NameLevel) -> Result<(), NameError> {
     let Some(first) = name.chars().next() else {
         return Err(NameError::Empty);
     };

@@ -4,23 +4,25 @@ macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident, $what:literal, { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($(#[$vm])* $v),+ }
+        pub(crate) enum $name { $($(#[$vm])* $v),+ }
 
         impl $name {
             /// Every value, in the order the API documents them.
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
+            #[cfg(test)]
+            #[allow(dead_code)] // some enums' tests do not walk every value
+            pub(crate) const ALL: &'static [$name] = &[$($name::$v),+];
             /// The wire spellings of [`Self::ALL`].
-            pub const NAMES: &'static [&'static str] = &[$($s),+];
+            pub(crate) const NAMES: &'static [&'static str] = &[$($s),+];
 
             /// The exact wire spelling (case-sensitive, as the API is).
-            pub fn parse(s: &str) -> Result<Self, $crate::rules::EnumError> {
+            pub(crate) fn parse(s: &str) -> Result<Self, $crate::rules::EnumError> {
                 match s {
                     $($s => Ok($name::$v),)+
                     _ => Err($crate::rules::EnumError::new($what, s, Self::NAMES)),
                 }
             }
 
-            pub fn as_str(self) -> &'static str {
+            pub(crate) fn as_str(self) -> &'static str {
                 match self { $($name::$v => $s),+ }
             }
         }
@@ -85,13 +87,6 @@ string_enum!(
     Wolfi = "WOLFI",
 });
 
-impl PackageType {
-    /// True for the package types of the open-source server; the others exist on SaaS only.
-    pub fn is_oss(self) -> bool {
-        self <= PackageType::Huggingface
-    }
-}
-
 string_enum!(
     /// `config.type`, and the list filter `type`.
     RegistryType, "repository type", {
@@ -112,7 +107,6 @@ mod tests {
         assert_eq!(e.suggestion, Some("DOCKER"));
         assert!(e.to_string().contains("did you mean \"DOCKER\""), "{e}");
         assert!(e.to_string().contains("HELM, NUGET"), "{e}");
-        assert!(PackageType::Go.is_oss() && !PackageType::Raw.is_oss());
         assert_eq!(RegistryType::parse("UPSTREAM"), Ok(RegistryType::Upstream));
     }
 }

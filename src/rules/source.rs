@@ -32,7 +32,7 @@ string_enum!(
 
 /// Whether an upstream source takes a `url`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UrlRule {
+pub(crate) enum UrlRule {
     /// `Custom`, `AwsEcr`: the remote is whatever the user says.
     Required,
     /// Public default sources (`Dockerhub`, `MavenCentral`, ...): the remote is implied. The real
@@ -41,7 +41,7 @@ pub enum UrlRule {
 }
 
 impl Source {
-    pub fn url_rule(self) -> UrlRule {
+    pub(crate) fn url_rule(self) -> UrlRule {
         match self {
             Source::Custom | Source::AwsEcr => UrlRule::Required,
             _ => UrlRule::NotAllowed,
@@ -49,7 +49,7 @@ impl Source {
     }
 
     /// The sources a package type allows, `Custom` always among them.
-    pub fn allowed_for(package_type: PackageType) -> &'static [Source] {
+    pub(crate) fn allowed_for(package_type: PackageType) -> &'static [Source] {
         use PackageType as P;
         use Source as S;
         match package_type {
@@ -80,7 +80,10 @@ impl Source {
 
 /// Parses `source` and checks that `package_type` allows it. The error lists the sources that
 /// package type allows.
-pub fn check_source_for(package_type: PackageType, source: &str) -> Result<Source, EnumError> {
+pub(crate) fn check_source_for(
+    package_type: PackageType,
+    source: &str,
+) -> Result<Source, EnumError> {
     let allowed = Source::allowed_for(package_type);
     let names: Vec<&'static str> = allowed.iter().map(|s| s.as_str()).collect();
     match Source::parse(source) {
@@ -91,7 +94,7 @@ pub fn check_source_for(package_type: PackageType, source: &str) -> Result<Sourc
 
 /// `url` presence for a source: `Ok(())` or a message naming the rule. `url` is the raw
 /// attribute value; empty or whitespace-only counts as absent.
-pub fn check_url_for_source(source: Source, url: Option<&str>) -> Result<(), String> {
+pub(crate) fn check_url_for_source(source: Source, url: Option<&str>) -> Result<(), String> {
     let present = url.is_some_and(|u| !u.trim().is_empty());
     match (source.url_rule(), present) {
         (UrlRule::Required, false) => Err(format!(
@@ -108,7 +111,7 @@ pub fn check_url_for_source(source: Source, url: Option<&str>) -> Result<(), Str
 /// that was sent: a required URL must be there; the remote of a public default source is
 /// implied, so the service clears a URL sent with it (on PUT; har-local on create too, so the
 /// two agree). The product refuses the latter instead ([`check_url_for_source`]).
-pub fn stored_url_for_source(source: Source, url: String) -> Result<String, String> {
+pub(crate) fn stored_url_for_source(source: Source, url: String) -> Result<String, String> {
     match source.url_rule() {
         UrlRule::Required if url.is_empty() => Err(format!(
             "URL is required for upstream repository (source {source})"

@@ -2,7 +2,7 @@
 
 /// RFC 3339 UTC of `secs` since the Unix epoch, with `micros` when given
 /// (`2024-08-21T14:40:11Z`, `2024-08-21T14:40:11.000123Z`).
-pub fn rfc3339_utc(secs: i64, micros: Option<u32>) -> String {
+pub(crate) fn rfc3339_utc(secs: i64, micros: Option<u32>) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).

@@ -2,7 +2,7 @@
 //! (the real service trims it, OSS `utils.go CleanURLPath`); and the AWS ECR host forms.
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum UrlError {
+pub(crate) enum UrlError {
     #[error("url must not contain spaces, got {0:?}")]
     Spaces(String),
     #[error(
@@ -12,7 +12,7 @@ pub enum UrlError {
 }
 
 /// Checks an upstream URL: `http` or `https`, a host, no whitespace anywhere.
-pub fn check_url(raw: &str) -> Result<(), UrlError> {
+pub(crate) fn check_url(raw: &str) -> Result<(), UrlError> {
     if raw.chars().any(char::is_whitespace) {
         return Err(UrlError::Spaces(raw.to_string()));
     }
@@ -29,7 +29,7 @@ pub fn check_url(raw: &str) -> Result<(), UrlError> {
 
 /// What keeps `raw` from being an absolute http(s) URL with a host (the provider's
 /// `endpoint` and the API client's base), or `None` if it is one.
-pub fn http_url_problem(raw: &str) -> Option<String> {
+pub(crate) fn http_url_problem(raw: &str) -> Option<String> {
     match url::Url::parse(raw) {
         Err(e) => Some(format!("it is not a URL ({e})")),
         Ok(u) if u.scheme() != "http" && u.scheme() != "https" => {
@@ -42,7 +42,7 @@ pub fn http_url_problem(raw: &str) -> Option<String> {
 
 /// The form the real service stores: surrounding whitespace and trailing `/` removed. Two URLs
 /// with the same normal form are the same URL (plan-time "not a change").
-pub fn normalize_url(raw: &str) -> String {
+pub(crate) fn normalize_url(raw: &str) -> String {
     raw.trim().trim_end_matches('/').to_string()
 }
 
@@ -51,7 +51,7 @@ pub fn normalize_url(raw: &str) -> String {
 /// gallery `https://public.ecr.aws/...`, or the console form
 /// `https://<region>.console.aws.amazon.com/ecr/repositories/<public-or-private>/<id>/<name>?region=<region>`.
 /// The provider turns `false` into a plan-time warning for source `AwsEcr`.
-pub fn is_ecr_url(raw: &str) -> bool {
+pub(crate) fn is_ecr_url(raw: &str) -> bool {
     let Ok(u) = url::Url::parse(raw.trim()) else {
         return false;
     };

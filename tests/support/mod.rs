@@ -1,6 +1,7 @@
 #![allow(dead_code)]
 
 pub mod acc;
+pub mod front;
 pub mod har_local;
 pub mod reliability;
 pub mod terraform;

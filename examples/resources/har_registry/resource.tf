@@ -1,9 +1,14 @@
 # A Docker registry that resolves misses through Docker Hub first, then a private mirror.
+# The proxies it lists set create_before_destroy, so renaming or removing one is one apply.
 resource "har_upstream_proxy" "dockerhub" {
   identifier   = "dockerhub"
   package_type = "DOCKER"
   source       = "Dockerhub"
   auth_type    = "Anonymous"
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "har_upstream_proxy" "mirror" {
@@ -15,6 +20,10 @@ resource "har_upstream_proxy" "mirror" {
   user_password = {
     user_name         = "robot"
     secret_identifier = "mirror_password" # a Harness secret, never the password itself
+  }
+
+  lifecycle {
+    create_before_destroy = true
   }
 }
 

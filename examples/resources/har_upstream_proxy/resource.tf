@@ -1,9 +1,15 @@
 # Docker Hub, anonymous pulls: no url for the public default sources.
+# create_before_destroy lets a registry that lists this proxy follow a rename or removal in
+# one apply (see "Changing a linked proxy" below); give it to every proxy a registry lists.
 resource "har_upstream_proxy" "dockerhub" {
   identifier   = "docker-hub"
   package_type = "DOCKER"
   source       = "Dockerhub"
   auth_type    = "Anonymous"
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 # A private AWS ECR registry; the secret key is a Harness secret reference.

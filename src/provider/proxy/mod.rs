@@ -40,6 +40,10 @@ impl RegistryKind for ProxyResource {
         model::request(planned, scope, current)
     }
 
+    fn differences(sent: &ProxyModel, found: &ProxyModel) -> Vec<&'static str> {
+        model::differences(sent, found)
+    }
+
     fn state(
         reg: &Registry,
         scope: &Scope,

@@ -56,6 +56,49 @@ fn known_or_empty(s: &Option<String>) -> Field<String> {
     Field::Known(s.clone().unwrap_or_default())
 }
 
+/// The credential objects in state: the one `auth_type` names, from the server's `auth`
+/// (space paths in the user's form), the other null.
+fn auth_state(
+    auth_type: AuthType,
+    auth: UpstreamAuth,
+    prior: Option<&ProxyModel>,
+) -> (Field<UserPassword>, Field<AccessKeys>) {
+    match auth_type {
+        AuthType::UserPassword => {
+            let prior = prior.and_then(|p| p.user_password.as_ref().known());
+            let up = UserPassword {
+                user_name: known_or_empty(&auth.user_name),
+                secret_identifier: known_or_empty(&auth.secret_identifier),
+                secret_space_path: keep::space_path(
+                    prior.map(|p| &p.secret_space_path),
+                    auth.secret_space_path.as_deref(),
+                ),
+            };
+            (Field::Known(up), Field::Null)
+        }
+        AuthType::AccessKeySecretKey => {
+            let prior = prior.and_then(|p| p.access_key_secret_key.as_ref().known());
+            let nonempty =
+                |s: &Option<String>| Field::from_option(s.clone().filter(|s| !s.is_empty()));
+            let keys = AccessKeys {
+                access_key: nonempty(&auth.access_key),
+                access_key_secret_identifier: nonempty(&auth.access_key_secret_identifier),
+                access_key_secret_space_path: keep::space_path(
+                    prior.map(|p| &p.access_key_secret_space_path),
+                    auth.access_key_secret_space_path.as_deref(),
+                ),
+                secret_key_identifier: known_or_empty(&auth.secret_key_identifier),
+                secret_key_space_path: keep::space_path(
+                    prior.map(|p| &p.secret_key_space_path),
+                    auth.secret_key_space_path.as_deref(),
+                ),
+            };
+            (Field::Null, Field::Known(keys))
+        }
+        AuthType::Anonymous => (Field::Null, Field::Null),
+    }
+}
+
 /// The state of a `har_upstream_proxy` from the server's answer. Fails if it is not UPSTREAM.
 pub(crate) fn state(
     reg: &Registry,
@@ -81,40 +124,8 @@ pub(crate) fn state(
         .map_err(|e| {
             format!("the server answered with a source this provider does not know: {e}")
         })?;
-    let auth = cfg.auth.clone().unwrap_or_default();
-    let prior_up = prior.and_then(|p| p.user_password.as_ref().known());
-    let prior_ak = prior.and_then(|p| p.access_key_secret_key.as_ref().known());
-    let user_password = match auth_type {
-        AuthType::UserPassword => Field::Known(UserPassword {
-            user_name: known_or_empty(&auth.user_name),
-            secret_identifier: known_or_empty(&auth.secret_identifier),
-            secret_space_path: keep::space_path(
-                prior_up.map(|p| &p.secret_space_path),
-                auth.secret_space_path.as_deref(),
-            ),
-        }),
-        _ => Field::Null,
-    };
-    let access_key_secret_key = match auth_type {
-        AuthType::AccessKeySecretKey => {
-            let nonempty =
-                |s: &Option<String>| Field::from_option(s.clone().filter(|s| !s.is_empty()));
-            Field::Known(AccessKeys {
-                access_key: nonempty(&auth.access_key),
-                access_key_secret_identifier: nonempty(&auth.access_key_secret_identifier),
-                access_key_secret_space_path: keep::space_path(
-                    prior_ak.map(|p| &p.access_key_secret_space_path),
-                    auth.access_key_secret_space_path.as_deref(),
-                ),
-                secret_key_identifier: known_or_empty(&auth.secret_key_identifier),
-                secret_key_space_path: keep::space_path(
-                    prior_ak.map(|p| &p.secret_key_space_path),
-                    auth.secret_key_space_path.as_deref(),
-                ),
-            })
-        }
-        _ => Field::Null,
-    };
+    let (user_password, access_key_secret_key) =
+        auth_state(auth_type, cfg.auth.clone().unwrap_or_default(), prior);
     // The upstream's remote URL is `config.url`; `data.url` carries the same value.
     let server_url = cfg.url.clone().unwrap_or_else(|| reg.url.clone());
     Ok(ProxyModel {
@@ -133,6 +144,38 @@ pub(crate) fn state(
         uuid: Field::Known(reg.uuid.clone()),
         created_at: Field::Known(keep::created_at(&reg.created_at)),
     })
+}
+
+/// See [`crate::provider::resource::RegistryKind::differences`]. An inline access key is
+/// compared only when the server shows one (it may keep it to itself).
+pub(crate) fn differences(sent: &ProxyModel, found: &ProxyModel) -> Vec<&'static str> {
+    let a = ProxyModel::ATTR;
+    let keys_match = match (&sent.access_key_secret_key, &found.access_key_secret_key) {
+        (Field::Known(s), Field::Known(f)) if f.access_key.is_null() => {
+            AccessKeys {
+                access_key: Field::Null,
+                ..s.clone()
+            } == *f
+        }
+        (s, f) => s == f,
+    };
+    [
+        (a.identifier, sent.identifier == found.identifier),
+        (a.package_type, sent.package_type == found.package_type),
+        (a.org_id, sent.org_id == found.org_id),
+        (a.project_id, sent.project_id == found.project_id),
+        (a.description, sent.description == found.description),
+        (a.labels, sent.labels == found.labels),
+        (a.source, sent.source == found.source),
+        (a.url, sent.url == found.url),
+        (a.auth_type, sent.auth_type == found.auth_type),
+        (a.user_password, sent.user_password == found.user_password),
+        (a.access_key_secret_key, keys_match),
+    ]
+    .into_iter()
+    .filter(|(_, same)| !same)
+    .map(|(name, _)| name)
+    .collect()
 }
 
 /// The whole-registry body from a planned `har_upstream_proxy`. `current` carries over what

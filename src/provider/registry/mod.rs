@@ -52,6 +52,10 @@ impl RegistryKind for RegistryResource {
         model::state(reg, scope, prior)
     }
 
+    fn differences(sent: &RegistryModel, found: &RegistryModel) -> Vec<&'static str> {
+        model::differences(sent, found)
+    }
+
     fn upstream_proxies(model: &RegistryModel) -> Option<&StringList> {
         Some(&model.upstream_proxies)
     }

@@ -78,6 +78,31 @@ pub(crate) fn state(
     })
 }
 
+/// See [`crate::provider::resource::RegistryKind::differences`].
+pub(crate) fn differences(sent: &RegistryModel, found: &RegistryModel) -> Vec<&'static str> {
+    let a = RegistryModel::ATTR;
+    [
+        (a.identifier, sent.identifier == found.identifier),
+        (a.package_type, sent.package_type == found.package_type),
+        (a.org_id, sent.org_id == found.org_id),
+        (a.project_id, sent.project_id == found.project_id),
+        (a.description, sent.description == found.description),
+        (a.labels, sent.labels == found.labels),
+        (
+            a.allowed_pattern,
+            sent.allowed_pattern == found.allowed_pattern,
+        ),
+        (
+            a.blocked_pattern,
+            sent.blocked_pattern == found.blocked_pattern,
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, same)| !same)
+    .map(|(name, _)| name)
+    .collect()
+}
+
 /// The whole-registry PUT/POST body from a planned `har_registry`. The fields this
 /// resource does not manage (`cleanupPolicy`, `isPublic`) are carried over from `current`.
 pub(crate) fn request(

@@ -3,7 +3,7 @@
 use super::HarResource;
 use super::kind::RegistryKind;
 use super::links::{check_links, upstreams};
-use crate::api::model::{Registry, RegistryConfig, RegistryRequest};
+use crate::api::model::{Registry, RegistryConfig};
 use crate::api::refs::{RegistryRef, Scope};
 use crate::api::{self, Client};
 use crate::framework::{CreateRequest, CreateResponse};
@@ -27,7 +27,7 @@ impl<K: RegistryKind> HarResource<K> {
         let mut reg = match ctx.client.create_registry(&body).await {
             Ok(r) => r,
             Err(e) => match self
-                .after_failed_create(&ctx.client, &scope, &body, &e)
+                .after_failed_create(&ctx.client, &scope, &planned, &e)
                 .await
             {
                 Ok(reg) => reg,
@@ -68,51 +68,65 @@ impl<K: RegistryKind> HarResource<K> {
         }
     }
 
-    /// A create whose retries ran out (or were cut short by a stop) after an attempt that
-    /// may have reached the server: read the registry back, so the object is either
-    /// returned (Terraform records it, and nothing is left that the next plan would call
-    /// "taken") or the diagnostic says what state it is in. `Err` is the sentence to add to
-    /// the diagnostic.
+    /// A create whose outcome is unknown (retries ran out or were cut short by a stop after
+    /// an attempt that may have acted, or "already exists" after an attempt whose answer was
+    /// lost): read the registry back. It is adopted only if it is what this create sent
+    /// ([`RegistryKind::differences`]); otherwise someone else took the name meanwhile, and
+    /// it stays out of state (so no later destroy touches it). `Err` is the sentence to add
+    /// to the diagnostic.
     async fn after_failed_create(
         &self,
         client: &Client,
         scope: &Scope,
-        sent: &RegistryRequest,
+        planned: &K::Model,
         err: &api::Error,
     ) -> Result<Registry, String> {
-        // Retries ran out or were cut short by a stop; either way an attempt may have acted.
         let ended = matches!(
             err,
             api::Error::BudgetSpent { .. } | api::Error::Stopped { .. }
         );
-        if !(ended && err.outcome_unknown()) {
+        let taken_after_lost = matches!(err, api::Error::ExistsAfterLostAnswer { .. });
+        if !((ended && err.outcome_unknown()) || taken_after_lost) {
             return Err(String::new());
         }
-        let r = RegistryRef::new(scope.clone(), sent.identifier.clone());
-        let wanted_type = sent.config.as_ref().map(|c| c.type_name());
+        let r = RegistryRef::new(
+            scope.clone(),
+            planned.identifier().clone().known().unwrap_or_default(),
+        );
         // Not cut short by a stop: this read decides whether what was created is recorded.
-        match client.ignoring_stop().get_registry(&r).await {
-            Ok(Some(reg))
-                if reg.package_type.eq_ignore_ascii_case(&sent.package_type)
-                    && Some(reg.config.type_name()) == wanted_type =>
-            {
-                tracing::info!(registry = %r, "create: retries ran out, but an attempt created it; adopting it");
-                Ok(reg)
+        let found = match client.ignoring_stop().get_registry(&r).await {
+            Ok(Some(reg)) => reg,
+            Ok(None) => {
+                return Err(format!(
+                    "\n\nRead back: {r} does not exist, so nothing was created; apply again."
+                ));
             }
-            Ok(Some(_)) => Err(format!(
-                "\n\nRead back: {r} exists but is not the {} that was sent; it was not recorded \
-                 in state.",
-                K::NOUN
-            )),
-            Ok(None) => Err(format!(
-                "\n\nRead back: {r} does not exist, so nothing was created; apply again."
-            )),
-            Err(read) => Err(format!(
-                "\n\nIt could not be read back either ({read}), so it may or may not exist. If \
-                 the next plan says the identifier is taken, adopt it with: terraform import \
-                 {}.<name> {r}",
-                K::TYPE_NAME
-            )),
+            Err(read) => {
+                return Err(format!(
+                    "\n\nIt could not be read back either ({read}), so it may or may not exist. \
+                     If the next plan says the identifier is taken, check that it is this \
+                     configuration's before adopting it with: terraform import {}.<name> {r}",
+                    K::TYPE_NAME
+                ));
+            }
+        };
+        let differences = match K::state(&found, scope, Some(planned)) {
+            Ok(model) => K::differences(planned, &model),
+            Err(_) => vec!["config.type"],
+        };
+        if differences.is_empty() {
+            tracing::info!(registry = %r, "create: an attempt's answer was lost, but it created what was sent; adopting it");
+            return Ok(found);
         }
+        tracing::warn!(registry = %r, ?differences, "create: the name was taken by someone else meanwhile");
+        Err(format!(
+            "\n\nRead back: {r} exists, but it is not the {noun} this apply sent (it differs in: \
+             {}), so the name was taken by someone else meanwhile. It was not recorded in state, \
+             and nothing this configuration does will change or delete it. To manage that {noun} \
+             with this configuration instead, import it: terraform import {}.<name> {r}",
+            differences.join(", "),
+            K::TYPE_NAME,
+            noun = K::NOUN,
+        ))
     }
 }

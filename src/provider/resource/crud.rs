@@ -3,11 +3,13 @@
 use super::HarResource;
 use super::kind::{Identity, RegistryKind};
 use super::links::check_links;
+use crate::api::model::Registry;
 use crate::api::refs::RegistryRef;
 use crate::framework::{
     DeleteRequest, DeleteResponse, Field, ImportRequest, ImportResponse, ReadRequest, ReadResponse,
     UpdateRequest, UpdateResponse,
 };
+use crate::provider::advice;
 use crate::provider::diag::api_error;
 
 /// The ref of an object in state: its `id`, or else identifier + scope.
@@ -25,6 +27,47 @@ fn state_ref(state: &impl Identity, account: &str) -> Option<RegistryRef> {
                 state.project_id().as_deref(),
             )
         })
+}
+
+/// What a GET answered, judged against what was asked and what the state says.
+#[derive(Debug, PartialEq, Eq)]
+enum Answer {
+    /// The object asked for.
+    Asked,
+    /// An answer about another object (another identifier): an error, and the state is
+    /// not rewritten from it.
+    Other(String),
+    /// The same name with another package type or registry type. HAR changes neither, so
+    /// the object was deleted and created again outside Terraform: gone, with a warning.
+    Replaced(String),
+}
+
+fn answer_check<K: RegistryKind>(asked: &RegistryRef, prior: &K::Model, got: &Registry) -> Answer {
+    if got.identifier != asked.identifier {
+        return Answer::Other(format!(
+            "The server was asked for {asked} and answered with {:?}. The state was left as it \
+             was; try again, and check the endpoint if it persists.",
+            got.identifier
+        ));
+    }
+    // Only what the state knows: an import's first read has no package type yet.
+    let Field::Known(was) = prior.package_type() else {
+        return Answer::Asked;
+    };
+    let now_type = got.config.type_name();
+    if got.package_type != was.as_str() || now_type != K::CONFIG_TYPE.as_str() {
+        return Answer::Replaced(format!(
+            "{asked} was a {was} {} in state, but the server now holds a {} {now_type} under \
+             that name. HAR changes neither on an existing object, so it was deleted and \
+             created again outside Terraform: it is treated as gone, and the plan creates this \
+             {} again (which fails while the other one holds the name; import or remove it \
+             first).",
+            K::CONFIG_TYPE.as_str(),
+            got.package_type,
+            K::NOUN
+        ));
+    }
+    Answer::Asked
 }
 
 impl<K: RegistryKind> HarResource<K> {
@@ -45,18 +88,43 @@ impl<K: RegistryKind> HarResource<K> {
         match ctx.client.get_registry(&r).await {
             // Deleted outside Terraform: drop it from state, so the plan re-creates it.
             Ok(None) => resp.state = None,
-            Ok(Some(reg)) => match K::state(&reg, &r.scope, Some(&prior)) {
-                Ok(s) => {
-                    self.in_state().insert(r.to_string());
-                    resp.state = self.write_model(&s, &mut resp.diagnostics);
+            Ok(Some(reg)) => match answer_check::<K>(&r, &prior, &reg) {
+                Answer::Other(msg) => {
+                    // The state stays as it was; nothing is learnt from this answer.
+                    resp.state = Some(req.state.clone());
+                    resp.diagnostics
+                        .error(format!("Unexpected answer reading {} {r}", K::NOUN), msg);
                 }
-                Err(msg) => resp
-                    .diagnostics
-                    .error(format!("{r} is not {}", K::a_noun()), msg),
+                Answer::Replaced(msg) => {
+                    resp.state = None;
+                    resp.diagnostics.warning(
+                        format!("{} {r} was replaced outside Terraform", K::NOUN),
+                        msg,
+                    );
+                }
+                Answer::Asked => self.read_answer(&r, &prior, &reg, resp),
             },
             Err(e) => resp
                 .diagnostics
                 .push(api_error(&format!("reading {} {r}", K::NOUN), &e)),
+        }
+    }
+
+    fn read_answer(
+        &self,
+        r: &RegistryRef,
+        prior: &K::Model,
+        reg: &Registry,
+        resp: &mut ReadResponse,
+    ) {
+        match K::state(reg, &r.scope, Some(prior)) {
+            Ok(s) => {
+                self.in_state().insert(r.to_string());
+                resp.state = self.write_model(&s, &mut resp.diagnostics);
+            }
+            Err(msg) => resp
+                .diagnostics
+                .error(format!("{r} is not {}", K::a_noun()), msg),
         }
     }
 
@@ -133,22 +201,14 @@ impl<K: RegistryKind> HarResource<K> {
         };
         let doing = format!("deleting {} {r}", K::NOUN);
         if matches!(e, crate::api::Error::InUse { .. }) {
-            resp.diagnostics.error(
-                format!(
-                    "Cannot delete {} {}: still listed by a registry",
-                    K::NOUN,
-                    r.identifier
-                ),
-                format!(
-                    "{doing}: {e}\n\nA registry still lists it in its upstream proxies. If that \
-                     registry is in this configuration and this same apply removes the proxy \
-                     from its upstream_proxies, note that Terraform deletes a removed resource \
-                     before it updates the resources that referred to it: apply the registry \
-                     change first (terraform apply -target=har_registry.<name>), then apply \
-                     again. If the registry is outside this configuration, remove the proxy \
-                     from its upstream list there first."
-                ),
+            let registries = advice::registries_listing(e.message().unwrap_or_default());
+            let (summary, detail) = advice::delete_refused(
+                K::NOUN,
+                &r.identifier,
+                &registries,
+                &format!("{doing}: {e}"),
             );
+            resp.diagnostics.error(summary, detail);
         } else {
             resp.diagnostics.push(api_error(&doing, &e));
         }
@@ -198,5 +258,48 @@ impl<K: RegistryKind> HarResource<K> {
         );
         model.set_identifier(r.identifier.clone());
         resp.state = self.write_model(&model, &mut resp.diagnostics);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::registry::{RegistryModel, RegistryResource};
+    use crate::rules::PackageType;
+
+    fn reg(identifier: &str, pt: &str, ty: &str) -> Registry {
+        serde_json::from_value(serde_json::json!({
+            "identifier": identifier, "packageType": pt, "config": {"type": ty}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_read_must_answer_what_was_asked() {
+        let asked = RegistryRef::parse("acct/org/docker").unwrap();
+        let prior = RegistryModel {
+            package_type: Field::Known(PackageType::Docker),
+            ..RegistryModel::default()
+        };
+        let check = |got: &Registry| answer_check::<RegistryResource>(&asked, &prior, got);
+        assert_eq!(check(&reg("docker", "DOCKER", "VIRTUAL")), Answer::Asked);
+        assert!(matches!(
+            check(&reg("other", "DOCKER", "VIRTUAL")),
+            Answer::Other(_)
+        ));
+        assert!(matches!(
+            check(&reg("docker", "HELM", "VIRTUAL")),
+            Answer::Replaced(_)
+        ));
+        assert!(matches!(
+            check(&reg("docker", "DOCKER", "UPSTREAM")),
+            Answer::Replaced(_)
+        ));
+        // An import's first read knows no package type: the type check decides later.
+        let import = RegistryModel::default();
+        assert_eq!(
+            answer_check::<RegistryResource>(&asked, &import, &reg("docker", "DOCKER", "UPSTREAM")),
+            Answer::Asked
+        );
     }
 }

@@ -112,6 +112,13 @@ pub(crate) trait RegistryKind: Send + Sync + 'static {
         prior: Option<&Self::Model>,
     ) -> Result<Self::Model, String>;
 
+    /// After a create whose outcome is unknown: the attributes in which `found` (the server's
+    /// object, mapped with [`RegistryKind::state`] against `sent`, so equivalent forms are
+    /// equal) differs from what this create sent, on the fields the POST itself stores
+    /// (not the upstream list: the server drops proxies it cannot link, and some servers
+    /// store it only on a later PUT). Empty: the object is this create's.
+    fn differences(sent: &Self::Model, found: &Self::Model) -> Vec<&'static str>;
+
     /// The ordered upstream list, for the resources that have one.
     fn upstream_proxies(_model: &Self::Model) -> Option<&StringList> {
         None

@@ -9,8 +9,9 @@ use super::kind::{Identity, RegistryKind};
 use crate::api::model::TYPE_UPSTREAM;
 use crate::api::refs::RegistryRef;
 use crate::framework::{AttributePath, Diagnostic, Field, ModifyPlanRequest, ModifyPlanResponse};
+use crate::provider::advice;
 use crate::provider::context::{HarContext, client_error};
-use crate::provider::diag::{api_error, error_at};
+use crate::provider::diag::{api_error, error_at, warning_at};
 use crate::provider::keep::known_strings;
 use crate::provider::online::{self, Found};
 use crate::provider::scope::{Defaults, ref_of};
@@ -109,6 +110,15 @@ impl<K: RegistryKind> HarResource<K> {
             // with a null prior state; see `in_state`.
             if let Field::Known(r) = prior.id() {
                 self.in_state().insert(r.clone());
+                // Terraform shows only this call's warnings, not the create half's.
+                if !resp.requires_replace.is_empty() && prior.identifier() == planned.identifier() {
+                    let (summary, detail) = advice::replacing_in_place(K::TYPE_NAME, r);
+                    resp.diagnostics.push(warning_at(
+                        AttributePath::root(K::Model::NAMES.identifier),
+                        summary,
+                        detail,
+                    ));
+                }
             }
         }
         let Some(ctx) = ctx else { return };
@@ -118,7 +128,9 @@ impl<K: RegistryKind> HarResource<K> {
         online.into_iter().for_each(|d| resp.diagnostics.push(d));
     }
 
-    /// Online checks: only what this plan changes, only when the values are known.
+    /// Online checks: only what this plan changes, only when the values are known. The
+    /// identifier check (creates only) and the link check (proxies newly listed) run
+    /// concurrently: one round trip of latency for the plan.
     async fn online_checks(
         &self,
         ctx: &HarContext,
@@ -126,15 +138,34 @@ impl<K: RegistryKind> HarResource<K> {
         planned: &K::Model,
         prior: Option<&K::Model>,
     ) -> Vec<Diagnostic> {
-        let account = &ctx.defaults.account_id;
-        let Some(planned_ref) = ref_of_model(planned, account) else {
+        let Some(planned_ref) = ref_of_model(planned, &ctx.defaults.account_id) else {
             return Vec::new();
         };
-        // Only a proxy that will differ from what the server has (new, or another package
-        // type or place) needs remembering: for the others the server's answer is the same,
-        // and a no-change plan of N proxies keeps no map of N entries.
+        Self::remember_planned_proxy(ctx, &planned_ref, planned, prior);
+        let taken = async {
+            match prior {
+                Some(_) => Vec::new(),
+                None => self.identifier_check(ctx, &planned_ref).await,
+            }
+        };
+        let links = Self::link_check(ctx, &planned_ref, config, prior);
+        let (mut online, links) = futures_util::future::join(taken, links).await;
+        online.extend(links);
+        online
+    }
+
+    /// A proxy as this run plans it, for the link checks of the registries planned after
+    /// it. Only a proxy that will differ from what the server has (new, or another package
+    /// type or place) needs remembering: for the others the server's answer is the same,
+    /// and a no-change plan of N proxies keeps no map of N entries.
+    fn remember_planned_proxy(
+        ctx: &HarContext,
+        planned_ref: &RegistryRef,
+        planned: &K::Model,
+        prior: Option<&K::Model>,
+    ) {
         let as_is = prior.is_some_and(|p| {
-            ref_of_model(p, account).as_ref() == Some(&planned_ref)
+            ref_of_model(p, &ctx.defaults.account_id).as_ref() == Some(planned_ref)
                 && p.package_type() == planned.package_type()
         });
         if K::CONFIG_TYPE == crate::rules::RegistryType::Upstream
@@ -150,76 +181,80 @@ impl<K: RegistryKind> HarResource<K> {
                 },
             );
         }
-        // The identifier check (creates only) and the link check (proxies newly listed) run
-        // concurrently: one round trip of latency for the plan.
-        let taken = async {
-            if prior.is_some() {
-                return Vec::new();
+    }
+
+    /// A create's identifier must be free in the whole account (except for the object
+    /// this very replacement destroys).
+    async fn identifier_check(
+        &self,
+        ctx: &HarContext,
+        planned_ref: &RegistryRef,
+    ) -> Vec<Diagnostic> {
+        let at = AttributePath::root(K::Model::NAMES.identifier);
+        match online::check_identifier_free(
+            &ctx.client,
+            K::TYPE_NAME,
+            &planned_ref.identifier,
+            &planned_ref.scope,
+            at.clone(),
+        )
+        .await
+        {
+            Ok(Some((found, d))) if !self.in_state().contains(&found.reference.to_string()) => {
+                vec![d]
             }
-            let at = AttributePath::root(K::Model::NAMES.identifier);
-            match online::check_identifier_free(
-                &ctx.client,
-                K::TYPE_NAME,
-                &planned_ref.identifier,
-                &planned_ref.scope,
-                at.clone(),
-            )
-            .await
-            {
-                Ok(Some((found, d))) if !self.in_state().contains(&found.reference.to_string()) => {
-                    vec![d]
-                }
-                Ok(_) => Vec::new(),
-                Err(e) => vec![
-                    api_error(
-                        &format!("checking whether {} is free", planned_ref.identifier),
-                        &e,
-                    )
-                    .at(at),
-                ],
-            }
+            Ok(_) => Vec::new(),
+            Err(e) => vec![
+                api_error(
+                    &format!("checking whether {} is free", planned_ref.identifier),
+                    &e,
+                )
+                .at(at),
+            ],
+        }
+    }
+
+    /// The proxies newly listed in a registry's upstream list must be linkable.
+    async fn link_check(
+        ctx: &HarContext,
+        planned_ref: &RegistryRef,
+        config: &K::Model,
+        prior: Option<&K::Model>,
+    ) -> Vec<Diagnostic> {
+        let (Some(Field::Known(items)), Field::Known(pt)) =
+            (K::upstream_proxies(config), config.package_type())
+        else {
+            return Vec::new();
         };
-        let links = async {
-            let (Some(Field::Known(items)), Field::Known(pt)) =
-                (K::upstream_proxies(config), config.package_type())
-            else {
-                return Vec::new();
-            };
-            let before = prior
-                .and_then(K::upstream_proxies)
-                .and_then(known_strings)
-                .unwrap_or_default();
-            let new: Vec<(usize, String)> = items
-                .iter()
-                .enumerate()
-                .filter_map(|(i, k)| k.clone().known().map(|n| (i, n)))
-                .filter(|(_, n)| !before.contains(n))
-                .collect();
-            if new.is_empty() {
-                return Vec::new();
-            }
-            // Only the names this registry lists: cloning the whole map for every registry
-            // made planning N registries O(N²).
-            let planned: HashMap<String, Found> = {
-                let all = ctx.planned_proxies();
-                new.iter()
-                    .filter_map(|(_, n)| all.get(n).map(|f| (n.clone(), f.clone())))
-                    .collect()
-            };
-            online::check_proxies(
-                &ctx.client,
-                &planned_ref.scope,
-                pt.as_str(),
-                &new,
-                &planned,
-                &AttributePath::root(
-                    crate::provider::registry::RegistryModel::ATTR.upstream_proxies,
-                ),
-            )
-            .await
+        let before = prior
+            .and_then(K::upstream_proxies)
+            .and_then(known_strings)
+            .unwrap_or_default();
+        let new: Vec<(usize, String)> = items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, k)| k.clone().known().map(|n| (i, n)))
+            .filter(|(_, n)| !before.contains(n))
+            .collect();
+        if new.is_empty() {
+            return Vec::new();
+        }
+        // Only the names this registry lists: cloning the whole map for every registry
+        // made planning N registries O(N²).
+        let planned: HashMap<String, Found> = {
+            let all = ctx.planned_proxies();
+            new.iter()
+                .filter_map(|(_, n)| all.get(n).map(|f| (n.clone(), f.clone())))
+                .collect()
         };
-        let (mut online, links) = futures_util::future::join(taken, links).await;
-        online.extend(links);
-        online
+        online::check_proxies(
+            &ctx.client,
+            &planned_ref.scope,
+            pt.as_str(),
+            &new,
+            &planned,
+            &AttributePath::root(crate::provider::registry::RegistryModel::ATTR.upstream_proxies),
+        )
+        .await
     }
 }
