@@ -15,14 +15,6 @@ string_enum!(
     ArtifactDeletion = "ARTIFACT_DELETION",
 });
 
-string_enum!(
-    /// `latestExecutionResult`: how the last delivery ended.
-    ExecResult, "webhook execution result", {
-    Success = "SUCCESS",
-    RetriableError = "RETRIABLE_ERROR",
-    FatalError = "FATAL_ERROR",
-});
-
 /// Longest webhook identifier (the open-source server's identifier check allows 100).
 pub const MAX_WEBHOOK_IDENTIFIER_LEN: usize = 100;
 
@@ -44,8 +36,6 @@ pub enum WebhookError {
          https://hooks.example.com/har, got {0:?}"
     )]
     Url(String),
-    #[error("triggers must not name {0} twice")]
-    DuplicateTrigger(Trigger),
     #[error(
         "extra header key {0:?} is not a valid HTTP header name (letters, digits and \
          !#$%&'*+-.^_`|~ only, not empty)"
@@ -76,17 +66,6 @@ pub fn check_webhook_identifier(s: &str) -> Result<(), WebhookError> {
 /// The payload URL: absolute `http`/`https` with a host, no whitespace.
 pub fn check_webhook_url(raw: &str) -> Result<(), WebhookError> {
     super::check_url(raw).map_err(|_| WebhookError::Url(raw.to_string()))
-}
-
-/// Each trigger once. An empty list is allowed (the server stores it; the webhook then fires
-/// on nothing).
-pub fn check_triggers(triggers: &[Trigger]) -> Result<(), WebhookError> {
-    for (i, t) in triggers.iter().enumerate() {
-        if triggers[..i].contains(t) {
-            return Err(WebhookError::DuplicateTrigger(*t));
-        }
-    }
-    Ok(())
 }
 
 /// An extra header's key is an HTTP token (RFC 9110 §5.6.2); its value has no control
@@ -128,18 +107,13 @@ mod tests {
     }
 
     #[test]
-    fn triggers_parse_and_are_unique() {
+    fn triggers_parse() {
         assert_eq!(
             Trigger::parse("ARTIFACT_CREATION"),
             Ok(Trigger::ArtifactCreation)
         );
         let e = Trigger::parse("artifact_creation").unwrap_err();
         assert!(e.to_string().contains("ARTIFACT_CREATION"), "{e}");
-        assert!(check_triggers(&[Trigger::ArtifactCreation, Trigger::ArtifactDeletion]).is_ok());
-        assert_eq!(
-            check_triggers(&[Trigger::ArtifactDeletion, Trigger::ArtifactDeletion]),
-            Err(WebhookError::DuplicateTrigger(Trigger::ArtifactDeletion))
-        );
     }
 
     #[test]
