@@ -18,7 +18,7 @@
 # signature of SHA256SUMS (gpg --detach-sign, giving ..._SHA256SUMS.sig) to a release, and
 # register the signing key's public half with the registry. This script holds no keys.
 # TFHAR_DIST_DIR replaces dist/ as the output root; TFHAR_PROVIDER_BINARY packages that binary
-# instead of building a release one (tests/package.rs uses both).
+# instead of building a release one (tests/acceptance/package.rs uses both).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

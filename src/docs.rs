@@ -56,7 +56,7 @@ fn read_optional(path: &Path) -> Result<Option<String>, DocsError> {
 
 /// What a page documents.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PageKind {
+pub(crate) enum PageKind {
     Provider,
     Resource,
     DataSource,
@@ -64,7 +64,7 @@ pub enum PageKind {
 
 impl PageKind {
     /// The word tfplugindocs uses in titles.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             PageKind::Provider => "Provider",
             PageKind::Resource => "Resource",
@@ -84,18 +84,18 @@ impl PageKind {
 /// One page to render: a schema and where its prose and examples live.
 #[derive(Clone)]
 pub struct PageSpec {
-    pub kind: PageKind,
+    pub(crate) kind: PageKind,
     /// The full type name (`har_registry`), or the provider's name for the index.
-    pub name: String,
-    pub schema: Schema,
+    pub(crate) name: String,
+    pub(crate) schema: Schema,
 }
 
 /// The generator's settings: the provider's short name (the prefix of its type names)
 /// and the repository root holding `examples/` and `templates/`.
 #[derive(Clone, Debug)]
 pub struct Generator {
-    pub provider_name: String,
-    pub root: PathBuf,
+    pub(crate) provider_name: String,
+    pub(crate) root: PathBuf,
 }
 
 /// A rendered page: its path under `docs/` and its content.
@@ -165,7 +165,7 @@ impl Generator {
     }
 
     /// `har_registry` → `registry`: the page's file name, as the Registry expects.
-    pub fn short_name<'a>(&self, name: &'a str) -> &'a str {
+    pub(crate) fn short_name<'a>(&self, name: &'a str) -> &'a str {
         name.strip_prefix(&self.provider_name)
             .and_then(|s| s.strip_prefix('_'))
             .unwrap_or(name)
@@ -200,7 +200,7 @@ impl Generator {
         }
     }
 
-    pub fn render(&self, spec: &PageSpec) -> Result<Page, DocsError> {
+    pub(crate) fn render(&self, spec: &PageSpec) -> Result<Page, DocsError> {
         let template_path = self.template_path(spec);
         let (template, origin) = match read_optional(&template_path)? {
             Some(t) => (t, template_path.display().to_string()),
@@ -528,8 +528,6 @@ fn kind_label(a: &Attribute) -> String {
         Kind::Type(t) => type_label(t),
         Kind::Nested(Nesting::Single, _) => "Attributes".into(),
         Kind::Nested(Nesting::List, _) => "Attributes List".into(),
-        Kind::Nested(Nesting::Set, _) => "Attributes Set".into(),
-        Kind::Nested(Nesting::Map, _) => "Attributes Map".into(),
     }
 }
 
@@ -540,7 +538,7 @@ fn forces_replacement(a: &Attribute) -> bool {
 
 /// The `## Schema` section: Required / Optional / Read-Only lists, then one section per
 /// nested attribute (anchors as tfplugindocs names them, `nestedatt--a--b`).
-pub fn schema_markdown(schema: &Schema, kind: PageKind) -> String {
+pub(crate) fn schema_markdown(schema: &Schema, kind: PageKind) -> String {
     let mut out = String::from("## Schema\n");
     let mut nested = Vec::new();
     attribute_groups(&mut out, &schema.attributes, &[], kind, &mut nested, "###");
@@ -634,14 +632,14 @@ mod tests {
             Attribute::string("name")
                 .required()
                 .description("Its name.")
-                .plan(RequiresReplace),
+                .plan_modifier(RequiresReplace),
             Attribute::string_list("tags")
                 .optional()
                 .description("Tags."),
             Attribute::string("id")
                 .computed()
                 .description("Its id.")
-                .plan(UseStateForUnknown),
+                .plan_modifier(UseStateForUnknown),
             Attribute::single_nested(
                 "auth",
                 vec![

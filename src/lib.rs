@@ -1,11 +1,13 @@
 //! terraform-provider-har: a Terraform provider for Harness Artifact Registry, and
 //! har-local, an offline HAR-compatible API server.
 //!
-//! Layers, data flowing downward only (see DESIGN.md):
-//! `plugin` (go-plugin handshake, TLS, services) → `protocol` (tfplugin6 types, value codec,
-//! schema, diagnostics) → `framework` (resource traits, validators, plan modifiers) →
-//! `provider` (har_* resources) → `rules` (HAR rules) and `api` (HAR client). `local` is
-//! har-local, built on `rules` and the `api` wire models.
+//! Layers, each importing only those below it (ARCHITECTURE.md): `plugin` (go-plugin
+//! handshake, TLS, services) wires the framework's server into gRPC; `provider` (har_*
+//! resources) is written against `framework` (resource traits, validators, plan modifiers,
+//! and the server that implements the tfplugin6 service); `framework` builds on `protocol`
+//! (tfplugin6 types, value codec, schema, diagnostics), which imports nothing above it.
+//! `provider` uses `rules` (HAR rules) and `api` (HAR client). `local` is har-local, built
+//! on `rules` and the `api` wire models.
 
 pub mod api;
 pub mod docs;

@@ -25,7 +25,7 @@ use crate::api::stop::StopSignal;
 /// Sent on every request, so the service's logs can tell this provider apart.
 pub const USER_AGENT: &str = concat!("terraform-provider-har/", env!("CARGO_PKG_VERSION"));
 
-/// Where the API lives below the endpoint (har-api.md §1.1).
+/// Where the API lives below the endpoint (docs/design/har-api.md §1.1).
 const API_BASE: [&str; 3] = ["har", "api", "v1"];
 
 /// Largest answer body read. A registry, or a page of 100 registries, is a few hundred KiB
@@ -194,7 +194,7 @@ impl ListScope {
     }
 }
 
-/// Filters and paging of `GET /spaces/{scope}/+/registries` (har-api.md §2.4).
+/// Filters and paging of `GET /spaces/{scope}/+/registries` (docs/design/har-api.md §2.4).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListQuery {
     /// Any of these package types (repeatable `package_type`).
@@ -446,9 +446,9 @@ impl Client {
         }
     }
 
-    /// `PUT /registry/{ref}/+` with the whole registry (PUT replaces, har-api.md §3.4).
+    /// `PUT /registry/{ref}/+` with the whole registry (PUT replaces, docs/design/har-api.md §3.4).
     /// A registry that does not exist is [`Error::NotFound`] (the OSS server answers 400
-    /// "registry not found: ..." here, har-api.md §2.5).
+    /// "registry not found: ..." here, docs/design/har-api.md §2.5).
     pub async fn update_registry(
         &self,
         reg: &RegistryRef,
@@ -464,7 +464,7 @@ impl Client {
     }
 
     /// `DELETE /registry/{ref}/+`. A registry that is not there counts as deleted (404, or
-    /// the OSS server's 400 "registry not found: ..."; har-api.md §2.5, §6); the answer says
+    /// the OSS server's 400 "registry not found: ..."; docs/design/har-api.md §2.5, §6); the answer says
     /// which case it was.
     pub async fn delete_registry(&self, reg: &RegistryRef) -> Result<Deleted, Error> {
         let (result, _) = self
@@ -555,7 +555,7 @@ impl Client {
     }
 
     /// `/registry/<account>[/<org>[/<project>]]/<identifier>/+`: the form the official SDK
-    /// uses (har-api.md §1.4).
+    /// uses (docs/design/har-api.md §1.4).
     fn registry_url(&self, reg: &RegistryRef) -> Url {
         let mut segments = vec!["registry"];
         segments.extend(scope_segments(&reg.scope));
@@ -823,7 +823,7 @@ fn redirect_refusal(status: u16, from: &Url, location: &str) -> &'static str {
     }
 }
 
-/// `{"code","message"}` when the body is one (har-api.md §2.5), else the text of the body
+/// `{"code","message"}` when the body is one (docs/design/har-api.md §2.5), else the text of the body
 /// (the OSS server answers some errors in text/plain), else the status's reason. Secrets
 /// are masked before the text is cut short, so no part of one survives the cut.
 fn error_message(status: u16, body: &[u8], secrets: &Secrets) -> String {

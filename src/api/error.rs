@@ -1,6 +1,6 @@
 //! Typed errors of the HAR client. They stay types until the provider turns them into a
 //! diagnostic, so each one carries what a user needs to read there: the HTTP status, the
-//! URL where it helps, and the server's own `message` (har-api.md §2.5), never a header or a
+//! URL where it helps, and the server's own `message` (docs/design/har-api.md §2.5), never a header or a
 //! request body. Server text is masked (`redact.rs`) before it is put into an error, since a
 //! server may echo the API key or the body it was sent.
 
@@ -12,7 +12,7 @@ pub(crate) const EXCERPT_CHARS: usize = 300;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// 404, or the 400 "registry not found: ..." that the OSS server answers to a PUT or
-    /// DELETE of an unknown registry (har-api.md §2.5). `url` is the URL tried: a 404 is
+    /// DELETE of an unknown registry (docs/design/har-api.md §2.5). `url` is the URL tried: a 404 is
     /// also what a wrong endpoint gets, and the text then says where the API usually is.
     #[error("not found (HTTP {status}) at {url}: {message}{}", gateway_hint(.url))]
     NotFound {

@@ -3,7 +3,7 @@
 //! and reads them; har-local reads and answers with the very same types, so the two can
 //! never disagree on a field name.
 //!
-//! Tolerance rules (har-api.md §2.2, §6): unknown fields are ignored; `null` and a missing
+//! Tolerance rules (docs/design/har-api.md §2.2, §6): unknown fields are ignored; `null` and a missing
 //! list are the same as `[]`; the SDK's stray keys inside `config` and `auth` are accepted.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

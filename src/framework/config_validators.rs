@@ -114,63 +114,6 @@ impl ConfigValidator for AllowedOnlyWhen {
     }
 }
 
-/// Exactly one of `paths` must be set (once all of them are known).
-pub struct ExactlyOneOf {
-    paths: Vec<AttributePath>,
-}
-
-pub fn exactly_one_of(paths: impl IntoIterator<Item = AttributePath>) -> ExactlyOneOf {
-    ExactlyOneOf {
-        paths: paths.into_iter().collect(),
-    }
-}
-
-impl ExactlyOneOf {
-    fn names(&self) -> String {
-        self.paths
-            .iter()
-            .map(|p| format!("`{p}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-impl ConfigValidator for ExactlyOneOf {
-    fn description(&self) -> String {
-        format!("Exactly one of {} must be set.", self.names())
-    }
-
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let values: Vec<&Value> = self.paths.iter().map(|p| at(config, p)).collect();
-        if values.iter().any(|v| v.is_unknown()) {
-            return;
-        }
-        let set: Vec<&AttributePath> = self
-            .paths
-            .iter()
-            .zip(&values)
-            .filter(|(_, v)| !v.is_null())
-            .map(|(p, _)| p)
-            .collect();
-        match set.as_slice() {
-            [_] => {}
-            [] => diags.error_at(
-                self.paths[0].clone(),
-                "Missing attribute",
-                format!("Exactly one of {} must be set; none is.", self.names()),
-            ),
-            [_, second, ..] => diags.error_at(
-                (*second).clone(),
-                "Conflicting attributes",
-                format!(
-                    "Exactly one of {} must be set; more than one is.",
-                    self.names()
-                ),
-            ),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,19 +148,5 @@ mod tests {
         only.validate(&cfg("None", Value::Unknown), &mut d);
         assert!(d.is_empty());
         assert!(req.description().contains("`creds` is required"));
-    }
-
-    #[test]
-    fn exactly_one() {
-        let v = exactly_one_of([AttributePath::root("a"), AttributePath::root("b")]);
-        let check = |a: Value, b: Value| {
-            let mut d = Diagnostics::new();
-            v.validate(&Value::object([("a", a), ("b", b)]), &mut d);
-            d.len()
-        };
-        assert_eq!(check(Value::string("x"), Value::Null), 0);
-        assert_eq!(check(Value::Null, Value::Null), 1);
-        assert_eq!(check(Value::string("x"), Value::string("y")), 1);
-        assert_eq!(check(Value::Unknown, Value::string("y")), 0);
     }
 }

@@ -10,7 +10,7 @@ use crate::protocol::value::{AttributePath, Value};
 
 /// Run every attribute validator on the known, non-null values of `config`, then the
 /// schema's rules across attributes.
-pub fn validate(schema: &Schema, config: &Value, diags: &mut Diagnostics) {
+pub(crate) fn validate(schema: &Schema, config: &Value, diags: &mut Diagnostics) {
     validate_attrs(&schema.attributes, &AttributePath::new(), config, diags);
     for v in &schema.validators {
         v.validate(config, diags);
@@ -62,27 +62,21 @@ fn for_each_nested(
 ) {
     match (nesting, v) {
         (Nesting::Single, _) => f(path.clone(), v),
-        (Nesting::List | Nesting::Set, _) => {
+        (Nesting::List, _) => {
             if let Some(items) = v.as_elements() {
                 for (i, e) in items.iter().enumerate() {
                     f(path.clone().index(i as i64), e);
                 }
             }
         }
-        (Nesting::Map, Value::Map(m)) => {
-            for (k, e) in m {
-                f(path.clone().key(k.clone()), e);
-            }
-        }
-        (Nesting::Map, _) => {}
     }
 }
 
 /// The outcome of the default planning.
-pub struct Plan {
-    pub planned: Value,
-    pub requires_replace: Vec<AttributePath>,
-    pub diagnostics: Diagnostics,
+pub(crate) struct Plan {
+    pub(crate) planned: Value,
+    pub(crate) requires_replace: Vec<AttributePath>,
+    pub(crate) diagnostics: Diagnostics,
 }
 
 /// Default planning for a create or update (not destroy: the caller plans null).
@@ -92,7 +86,7 @@ pub struct Plan {
 /// (Terraform rejects an apply result that differs from a known planned value), then the
 /// modifiers run again so UseStateForUnknown can restore prior values. Write-only
 /// attributes are planned null, as Terraform requires.
-pub fn plan(schema: &Schema, config: &Value, prior: &Value, proposed: &Value) -> Plan {
+pub(crate) fn plan(schema: &Schema, config: &Value, prior: &Value, proposed: &Value) -> Plan {
     let exists = !prior.is_null();
     let mut planned = proposed.clone();
     let mut scratch_rr = Vec::new();
@@ -149,19 +143,10 @@ fn mark_computed_unknown(attrs: &[Attribute], config: &Value, planned: &mut Valu
         if let Some((nesting, inner)) = a.nested_attributes() {
             match (nesting, pv) {
                 (Nesting::Single, pv) => mark_computed_unknown(inner, cfg, pv),
-                (Nesting::List | Nesting::Set, Value::List(items) | Value::Set(items)) => {
+                (Nesting::List, Value::List(items) | Value::Set(items)) => {
                     let cfg_items = cfg.as_elements().unwrap_or(&[]);
                     for (i, e) in items.iter_mut().enumerate() {
                         mark_computed_unknown(inner, cfg_items.get(i).unwrap_or(&Value::Null), e);
-                    }
-                }
-                (Nesting::Map, Value::Map(m)) => {
-                    for (k, e) in m.iter_mut() {
-                        let c = match cfg {
-                            Value::Map(cm) => cm.get(k).unwrap_or(&Value::Null),
-                            _ => &Value::Null,
-                        };
-                        mark_computed_unknown(inner, c, e);
                     }
                 }
                 _ => {}
@@ -191,7 +176,6 @@ fn run_modifiers(
         let path = base.clone().attr(a.name.clone());
         for m in &a.plan_modifiers {
             let req = PlanModifierRequest {
-                path: &path,
                 config: cfg,
                 state: pri,
                 resource_exists: exists,
@@ -213,7 +197,7 @@ fn run_modifiers(
                 (Nesting::Single, pv) => {
                     run_modifiers(inner, &path, cfg, pri, pv, exists, requires_replace, diags)
                 }
-                (Nesting::List | Nesting::Set, Value::List(items) | Value::Set(items)) => {
+                (Nesting::List, Value::List(items) | Value::Set(items)) => {
                     let cfg_items = cfg.as_elements().unwrap_or(&[]);
                     let pri_items = pri.as_elements().unwrap_or(&[]);
                     for (i, e) in items.iter_mut().enumerate() {
@@ -229,28 +213,6 @@ fn run_modifiers(
                         );
                     }
                 }
-                (Nesting::Map, Value::Map(m)) => {
-                    for (k, e) in m.iter_mut() {
-                        let c = match cfg {
-                            Value::Map(cm) => cm.get(k).unwrap_or(&Value::Null),
-                            _ => &Value::Null,
-                        };
-                        let p = match pri {
-                            Value::Map(pm) => pm.get(k).unwrap_or(&Value::Null),
-                            _ => &Value::Null,
-                        };
-                        run_modifiers(
-                            inner,
-                            &path.clone().key(k.clone()),
-                            c,
-                            p,
-                            e,
-                            exists,
-                            requires_replace,
-                            diags,
-                        );
-                    }
-                }
                 _ => {}
             }
         }
@@ -258,7 +220,7 @@ fn run_modifiers(
 }
 
 /// Write-only attributes must be null in plans and states.
-pub fn null_write_only(attrs: &[Attribute], v: &mut Value) {
+pub(crate) fn null_write_only(attrs: &[Attribute], v: &mut Value) {
     let Value::Object(map) = v else { return };
     for a in attrs {
         let Some(av) = map.get_mut(&a.name) else {
@@ -283,7 +245,7 @@ pub fn null_write_only(attrs: &[Attribute], v: &mut Value) {
 
 /// Replace every unknown with null; returns true if there was one. Terraform rejects
 /// unknowns in read and apply results, so the caller reports a provider bug.
-pub fn null_unknowns(v: &mut Value) -> bool {
+pub(crate) fn null_unknowns(v: &mut Value) -> bool {
     match v {
         Value::Unknown => {
             *v = Value::Null;
@@ -303,7 +265,7 @@ pub fn null_unknowns(v: &mut Value) -> bool {
 /// Terraform's schema rules (`configschema.InternalValidate`), checked when the provider
 /// starts so a schema mistake is a clear diagnostic instead of Terraform's "invalid
 /// schema" for the whole provider.
-pub fn check_schema(owner: &str, schema: &Schema, diags: &mut Diagnostics) {
+pub(crate) fn check_schema(owner: &str, schema: &Schema, diags: &mut Diagnostics) {
     check_attrs(owner, &schema.attributes, "", diags);
 }
 

@@ -3,23 +3,22 @@
 //! are small values attached to an attribute in the schema.
 
 use crate::protocol::diagnostics::Diagnostics;
-use crate::protocol::value::{AttributePath, Value};
+use crate::protocol::value::Value;
 
 pub struct PlanModifierRequest<'a> {
-    pub path: &'a AttributePath,
     /// The attribute's value in configuration.
-    pub config: &'a Value,
+    pub(crate) config: &'a Value,
     /// The attribute's value in prior state (null when creating).
-    pub state: &'a Value,
+    pub(crate) state: &'a Value,
     /// True when the resource exists (prior state is not null), i.e. this is an update.
-    pub resource_exists: bool,
+    pub(crate) resource_exists: bool,
 }
 
 pub struct PlanModifierResponse {
     /// The planned value; starts as the framework's plan, the modifier may change it.
-    pub plan: Value,
-    pub requires_replace: bool,
-    pub diagnostics: Diagnostics,
+    pub(crate) plan: Value,
+    pub(crate) requires_replace: bool,
+    pub(crate) diagnostics: Diagnostics,
 }
 
 pub trait PlanModifier: Send + Sync {
@@ -70,11 +69,11 @@ impl PlanModifier for UseStateForUnknown {
 /// The resource must then keep storing the prior form on read and apply.
 #[derive(Clone, Copy)]
 pub struct KeepPriorIfEquivalent {
-    pub name: &'static str,
-    pub normalise: fn(&str) -> String,
+    pub(crate) name: &'static str,
+    pub(crate) normalise: fn(&str) -> String,
 }
 
-pub fn keep_prior_if_equivalent(
+pub(crate) fn keep_prior_if_equivalent(
     name: &'static str,
     normalise: fn(&str) -> String,
 ) -> KeepPriorIfEquivalent {

@@ -46,11 +46,7 @@ impl<T> Default for ProviderData<T> {
 }
 
 impl<T> ProviderData<T> {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn set(&self, value: Option<T>) {
+    pub(crate) fn set(&self, value: Option<T>) {
         let mut guard = match self.0.write() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
@@ -58,7 +54,7 @@ impl<T> ProviderData<T> {
         *guard = value.map(Arc::new);
     }
 
-    pub fn get(&self) -> Option<Arc<T>> {
+    pub(crate) fn get(&self) -> Option<Arc<T>> {
         match self.0.read() {
             Ok(g) => g.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
@@ -67,7 +63,7 @@ impl<T> ProviderData<T> {
 
     /// The configured value, or an error diagnostic saying the provider is not configured
     /// (e.g. its configuration depends on values known only after apply).
-    pub fn require(&self, diags: &mut Diagnostics) -> Option<Arc<T>> {
+    pub(crate) fn require(&self, diags: &mut Diagnostics) -> Option<Arc<T>> {
         let v = self.get();
         if v.is_none() {
             diags.error(

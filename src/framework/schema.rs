@@ -19,11 +19,11 @@ use crate::protocol::value::Type;
 /// A resource, data source or provider schema: a version and a list of attributes.
 #[derive(Clone, Default)]
 pub struct Schema {
-    pub version: i64,
-    pub description: ps::Description,
-    pub attributes: Vec<Attribute>,
+    pub(crate) version: i64,
+    pub(crate) description: ps::Description,
+    pub(crate) attributes: Vec<Attribute>,
     /// Rules across attributes, run after the attribute validators and listed in the docs.
-    pub validators: Vec<Arc<dyn ConfigValidator>>,
+    pub(crate) validators: Vec<Arc<dyn ConfigValidator>>,
 }
 
 impl Schema {
@@ -36,13 +36,8 @@ impl Schema {
         self
     }
 
-    pub fn description(mut self, d: impl Into<String>) -> Self {
+    pub(crate) fn description(mut self, d: impl Into<String>) -> Self {
         self.description.plain = d.into();
-        self
-    }
-
-    pub fn markdown_description(mut self, d: impl Into<String>) -> Self {
-        self.description.markdown = Some(d.into());
         self
     }
 
@@ -51,7 +46,7 @@ impl Schema {
         self
     }
 
-    pub fn attributes(mut self, attrs: impl IntoIterator<Item = Attribute>) -> Self {
+    pub(crate) fn attributes(mut self, attrs: impl IntoIterator<Item = Attribute>) -> Self {
         self.attributes.extend(attrs);
         self
     }
@@ -76,12 +71,11 @@ impl Schema {
     }
 
     /// The protocol form sent in GetProviderSchema.
-    pub fn to_protocol(&self) -> ps::Schema {
+    pub(crate) fn to_protocol(&self) -> ps::Schema {
         ps::Schema {
             version: self.version,
             block: ps::Block {
                 attributes: self.attributes.iter().map(Attribute::to_protocol).collect(),
-                block_types: Vec::new(),
                 description: self.description.clone(),
                 deprecated: false,
             },
@@ -91,7 +85,7 @@ impl Schema {
 
 /// How an attribute's value is shaped.
 #[derive(Clone)]
-pub enum Kind {
+pub(crate) enum Kind {
     Type(Type),
     Nested(ps::Nesting, Vec<Attribute>),
 }
@@ -99,21 +93,21 @@ pub enum Kind {
 /// One attribute, with the rules that apply to it.
 #[derive(Clone)]
 pub struct Attribute {
-    pub name: String,
-    pub kind: Kind,
-    pub description: ps::Description,
-    pub required: bool,
-    pub optional: bool,
-    pub computed: bool,
-    pub sensitive: bool,
-    pub write_only: bool,
-    pub deprecated: bool,
-    pub validators: Vec<Arc<dyn Validator>>,
-    pub plan_modifiers: Vec<Arc<dyn PlanModifier>>,
+    pub(crate) name: String,
+    pub(crate) kind: Kind,
+    pub(crate) description: ps::Description,
+    pub(crate) required: bool,
+    pub(crate) optional: bool,
+    pub(crate) computed: bool,
+    pub(crate) sensitive: bool,
+    pub(crate) write_only: bool,
+    pub(crate) deprecated: bool,
+    pub(crate) validators: Vec<Arc<dyn Validator>>,
+    pub(crate) plan_modifiers: Vec<Arc<dyn PlanModifier>>,
 }
 
 impl Attribute {
-    pub fn new(name: impl Into<String>, ty: Type) -> Self {
+    pub(crate) fn new(name: impl Into<String>, ty: Type) -> Self {
         Self::with_kind(name, Kind::Type(ty))
     }
 
@@ -136,30 +130,11 @@ impl Attribute {
     pub fn string(name: impl Into<String>) -> Self {
         Self::new(name, Type::String)
     }
-    pub fn number(name: impl Into<String>) -> Self {
-        Self::new(name, Type::Number)
-    }
-    /// A whole number; cty has a single number type, so this is `number` on the wire.
-    pub fn int64(name: impl Into<String>) -> Self {
-        Self::new(name, Type::Number)
-    }
-    pub fn bool(name: impl Into<String>) -> Self {
-        Self::new(name, Type::Bool)
-    }
-    pub fn dynamic(name: impl Into<String>) -> Self {
-        Self::new(name, Type::Dynamic)
-    }
-    pub fn list(name: impl Into<String>, element: Type) -> Self {
+    pub(crate) fn list(name: impl Into<String>, element: Type) -> Self {
         Self::new(name, Type::list(element))
     }
-    pub fn set(name: impl Into<String>, element: Type) -> Self {
-        Self::new(name, Type::set(element))
-    }
-    pub fn map(name: impl Into<String>, element: Type) -> Self {
-        Self::new(name, Type::map(element))
-    }
     /// `list(string)`, the most common collection.
-    pub fn string_list(name: impl Into<String>) -> Self {
+    pub(crate) fn string_list(name: impl Into<String>) -> Self {
         Self::list(name, Type::String)
     }
     /// `attr = { ... }`
@@ -167,14 +142,8 @@ impl Attribute {
         Self::with_kind(name, Kind::Nested(ps::Nesting::Single, attrs))
     }
     /// `attr = [{ ... }, ...]`
-    pub fn list_nested(name: impl Into<String>, attrs: Vec<Attribute>) -> Self {
+    pub(crate) fn list_nested(name: impl Into<String>, attrs: Vec<Attribute>) -> Self {
         Self::with_kind(name, Kind::Nested(ps::Nesting::List, attrs))
-    }
-    pub fn set_nested(name: impl Into<String>, attrs: Vec<Attribute>) -> Self {
-        Self::with_kind(name, Kind::Nested(ps::Nesting::Set, attrs))
-    }
-    pub fn map_nested(name: impl Into<String>, attrs: Vec<Attribute>) -> Self {
-        Self::with_kind(name, Kind::Nested(ps::Nesting::Map, attrs))
     }
 
     pub fn required(mut self) -> Self {
@@ -189,7 +158,7 @@ impl Attribute {
         self.computed = true;
         self
     }
-    pub fn sensitive(mut self) -> Self {
+    pub(crate) fn sensitive(mut self) -> Self {
         self.sensitive = true;
         self
     }
@@ -198,16 +167,8 @@ impl Attribute {
         self.write_only = true;
         self
     }
-    pub fn deprecated(mut self) -> Self {
-        self.deprecated = true;
-        self
-    }
-    pub fn description(mut self, d: impl Into<String>) -> Self {
+    pub(crate) fn description(mut self, d: impl Into<String>) -> Self {
         self.description.plain = d.into();
-        self
-    }
-    pub fn markdown_description(mut self, d: impl Into<String>) -> Self {
-        self.description.markdown = Some(d.into());
         self
     }
     /// Run `v` on the attribute's known, non-null value at validate time.
@@ -219,19 +180,15 @@ impl Attribute {
         self.plan_modifiers.push(Arc::new(m));
         self
     }
-    /// Short alias of [`Attribute::plan_modifier`].
-    pub fn plan(self, m: impl PlanModifier + 'static) -> Self {
-        self.plan_modifier(m)
-    }
 
-    pub fn nested_attributes(&self) -> Option<(ps::Nesting, &[Attribute])> {
+    pub(crate) fn nested_attributes(&self) -> Option<(ps::Nesting, &[Attribute])> {
         match &self.kind {
             Kind::Nested(n, attrs) => Some((*n, attrs)),
             Kind::Type(_) => None,
         }
     }
 
-    pub fn value_type(&self) -> Type {
+    pub(crate) fn value_type(&self) -> Type {
         match &self.kind {
             Kind::Type(t) => t.clone(),
             Kind::Nested(n, attrs) => {
@@ -239,14 +196,12 @@ impl Attribute {
                 match n {
                     ps::Nesting::Single => obj,
                     ps::Nesting::List => Type::list(obj),
-                    ps::Nesting::Set => Type::set(obj),
-                    ps::Nesting::Map => Type::map(obj),
                 }
             }
         }
     }
 
-    pub fn to_protocol(&self) -> ps::Attribute {
+    pub(crate) fn to_protocol(&self) -> ps::Attribute {
         ps::Attribute {
             name: self.name.clone(),
             ty: match &self.kind {

@@ -1,4 +1,4 @@
-//! Every error har-local answers: `{"code":"<http status>","message":"..."}` (har-api.md §2.5),
+//! Every error har-local answers: `{"code":"<http status>","message":"..."}` (docs/design/har-api.md §2.5),
 //! JSON everywhere, including axum's own rejections (bad JSON, body too large, unknown route).
 
 use axum::Json;
@@ -10,20 +10,20 @@ use crate::api::model::ErrorBody;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{status}: {message}")]
-pub struct ApiError {
-    pub status: StatusCode,
-    pub message: String,
+pub(crate) struct ApiError {
+    pub(crate) status: StatusCode,
+    pub(crate) message: String,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> Self {
         ApiError {
             status,
             message: message.into(),
         }
     }
 
-    pub fn bad_request(message: impl Into<String>) -> Self {
+    pub(crate) fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, message)
     }
 }

@@ -24,15 +24,15 @@ use rand::{Rng, SeedableRng};
 use super::error::ApiError;
 
 /// The route answering the counts; not faulted, not counted.
-pub const COUNTS_PATH: &str = "/_har-local/faults";
+pub(crate) const COUNTS_PATH: &str = "/_har-local/faults";
 
 /// A request carrying this header with the value `off` is neither faulted nor counted, and
 /// draws nothing from the RNG: tests inspect the server's state through it without
 /// changing the fault sequence the client under test sees.
-pub const BYPASS_HEADER: &str = "x-har-local-faults";
+pub(crate) const BYPASS_HEADER: &str = "x-har-local-faults";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// 429 with `Retry-After`.
     Throttled,
     Internal500,
@@ -46,7 +46,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub(crate) const ALL: [Kind; 6] = [
         Kind::Throttled,
         Kind::Internal500,
         Kind::BadGateway502,
@@ -55,7 +55,7 @@ impl Kind {
         Kind::Delay,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Kind::Throttled => "429",
             Kind::Internal500 => "500",
@@ -76,7 +76,7 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Phase::Before => "before",
             Phase::After => "after",
@@ -116,23 +116,23 @@ impl Default for FaultConfig {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counts {
     /// Requests seen (the counts route and bypassing requests excluded).
-    pub requests: u64,
+    pub(crate) requests: u64,
     /// Of those, POST, PUT, PATCH and DELETE requests (faulted or not).
-    pub writes: u64,
+    pub(crate) writes: u64,
     /// `[kind][phase]`, in the order of [`Kind::ALL`] and (before, after).
-    pub faults: [[u64; 2]; 6],
+    pub(crate) faults: [[u64; 2]; 6],
 }
 
 impl Counts {
-    pub fn total_faults(&self) -> u64 {
+    pub(crate) fn total_faults(&self) -> u64 {
         self.faults.iter().flatten().sum()
     }
 
-    pub fn get(&self, kind: Kind, phase: Phase) -> u64 {
+    pub(crate) fn get(&self, kind: Kind, phase: Phase) -> u64 {
         self.faults[kind_index(kind)][phase as usize]
     }
 
-    pub fn to_json(&self) -> serde_json::Value {
+    pub(crate) fn to_json(&self) -> serde_json::Value {
         let mut by = serde_json::Map::new();
         for k in Kind::ALL {
             by.insert(
@@ -206,13 +206,14 @@ impl Faults {
         }
     }
 
-    pub fn config(&self) -> &FaultConfig {
+    pub(crate) fn config(&self) -> &FaultConfig {
         &self.inner.config
     }
 
     /// The fate of the next request. Always three draws, so decision `n` depends only on
     /// the seed and `n`.
-    pub fn decide(&self) -> Option<(Kind, Phase)> {
+    #[cfg(test)]
+    fn decide(&self) -> Option<(Kind, Phase)> {
         self.decide_for(false)
     }
 
@@ -275,7 +276,7 @@ impl Faults {
 }
 
 /// The middleware: decides, then fails before the service, or after it, or not at all.
-pub async fn inject(State(faults): State<Faults>, req: Request, next: Next) -> Response {
+pub(crate) async fn inject(State(faults): State<Faults>, req: Request, next: Next) -> Response {
     if req.uri().path() == COUNTS_PATH {
         return axum::Json(faults.counts().to_json()).into_response();
     }

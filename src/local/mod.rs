@@ -1,17 +1,17 @@
 //! har-local as a library: an offline, HAR-compatible registry API server with SQLite inside
-//! (DESIGN.md `har-local`, contract: har-api.md §6).
+//! (docs/design/product.md "har-local", contract: docs/design/har-api.md §6).
 //!
 //! `routes` (axum) → `service` (the rules and API behaviours) → `store` (SQLite).
 
-pub mod error;
+pub(crate) mod error;
 pub mod faults;
-pub mod lifecycle_service;
-pub mod lifecycle_store;
-pub mod routes;
-pub mod service;
-pub mod store;
-pub mod webhook_service;
-pub mod webhook_store;
+pub(crate) mod lifecycle_service;
+pub(crate) mod lifecycle_store;
+pub(crate) mod routes;
+pub(crate) mod service;
+pub(crate) mod store;
+pub(crate) mod webhook_service;
+pub(crate) mod webhook_store;
 
 use std::future::Future;
 use std::net::SocketAddr;

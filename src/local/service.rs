@@ -1,5 +1,5 @@
 //! The API behaviours between the routes and the store: the rules (`crate::rules`) applied to
-//! every request, and the wire shapes of every answer (har-api.md §2.3, §2.4, §3).
+//! every request, and the wire shapes of every answer (docs/design/har-api.md §2.3, §2.4, §3).
 
 use std::sync::Arc;
 
@@ -15,10 +15,10 @@ use crate::api::refs::{RegistryRef, Scope};
 use crate::rules::{self, AuthRefs, AuthType, NameError, NameLevel, PackageType, RegistryType};
 
 /// Default page size of the list endpoint (OSS `utils.go GetPageLimit`).
-pub const DEFAULT_PAGE_SIZE: i64 = 10;
-pub const MAX_PAGE_SIZE: i64 = 1000;
+pub(crate) const DEFAULT_PAGE_SIZE: i64 = 10;
+pub(crate) const MAX_PAGE_SIZE: i64 = 1000;
 
-pub struct Service {
+pub(crate) struct Service {
     store: Arc<Store>,
     account: String,
     /// Base of virtual registries' pull URLs: `<base>/<lower(account)>/<identifier>`.
@@ -27,15 +27,15 @@ pub struct Service {
 
 /// Query of `GET /spaces/{scope}/+/registries`, as received (validated by [`Service::list`]).
 #[derive(Debug, Default, Clone)]
-pub struct ListParams {
-    pub package_types: Vec<String>,
-    pub registry_type: Option<String>,
-    pub page: Option<String>,
-    pub size: Option<String>,
-    pub search_term: Option<String>,
-    pub scope: Option<String>,
-    pub sort_field: Option<String>,
-    pub sort_order: Option<String>,
+pub(crate) struct ListParams {
+    pub(crate) package_types: Vec<String>,
+    pub(crate) registry_type: Option<String>,
+    pub(crate) page: Option<String>,
+    pub(crate) size: Option<String>,
+    pub(crate) search_term: Option<String>,
+    pub(crate) scope: Option<String>,
+    pub(crate) sort_field: Option<String>,
+    pub(crate) sort_order: Option<String>,
 }
 
 fn opt(s: &Option<String>) -> Option<&str> {
@@ -43,7 +43,7 @@ fn opt(s: &Option<String>) -> Option<&str> {
 }
 
 impl Service {
-    pub fn new(store: Arc<Store>, account: String, pkg_base: String) -> Self {
+    pub(crate) fn new(store: Arc<Store>, account: String, pkg_base: String) -> Self {
         Service {
             store,
             account,
@@ -51,12 +51,12 @@ impl Service {
         }
     }
 
-    pub fn store(&self) -> &Arc<Store> {
+    pub(crate) fn store(&self) -> &Arc<Store> {
         &self.store
     }
 
     /// A scope under the served account. Scopes exist on first use; another account is refused.
-    pub fn scope(&self, path: &str) -> Result<Scope, ApiError> {
+    pub(crate) fn scope(&self, path: &str) -> Result<Scope, ApiError> {
         let scope = Scope::parse(path).map_err(|e| ApiError::bad_request(e.to_string()))?;
         self.check_account(&scope)?;
         Ok(scope)
@@ -75,18 +75,18 @@ impl Service {
         Ok(())
     }
 
-    pub fn registry_ref(&self, raw: &str) -> Result<RegistryRef, ApiError> {
+    pub(crate) fn registry_ref(&self, raw: &str) -> Result<RegistryRef, ApiError> {
         let r = RegistryRef::parse(raw).map_err(|e| ApiError::bad_request(e.to_string()))?;
         self.check_account(&r.scope)?;
         Ok(r)
     }
 
-    pub async fn create(
+    pub(crate) async fn create(
         &self,
         req: RegistryRequest,
         space_ref: Option<&str>,
     ) -> Result<Registry, ApiError> {
-        // OSS create reads `parentRef`; the SDK also sends `?space_ref=` (har-api.md §2.1, §6).
+        // OSS create reads `parentRef`; the SDK also sends `?space_ref=` (docs/design/har-api.md §2.1, §6).
         let parent = req
             .parent_ref
             .as_deref()
@@ -99,17 +99,17 @@ impl Service {
         Ok(self.to_wire(stored))
     }
 
-    pub async fn get(&self, reference: RegistryRef) -> Result<Registry, ApiError> {
+    pub(crate) async fn get(&self, reference: RegistryRef) -> Result<Registry, ApiError> {
         let stored = self.store.read(move |c| store::get(c, &reference)).await?;
         Ok(self.to_wire(stored))
     }
 
-    pub async fn update(
+    pub(crate) async fn update(
         &self,
         reference: RegistryRef,
         req: RegistryRequest,
     ) -> Result<Registry, ApiError> {
-        // PUT ignores `parentRef`: the registry is located by the URL (har-api.md §3.3).
+        // PUT ignores `parentRef`: the registry is located by the URL (docs/design/har-api.md §3.3).
         let new = validate(&reference.scope, req, true, &self.account)?;
         let stored = self
             .store
@@ -118,14 +118,14 @@ impl Service {
         Ok(self.to_wire(stored))
     }
 
-    pub async fn delete(&self, reference: RegistryRef) -> Result<(), ApiError> {
+    pub(crate) async fn delete(&self, reference: RegistryRef) -> Result<(), ApiError> {
         self.store
             .write(move |c| store::delete(c, &reference))
             .await?;
         Ok(())
     }
 
-    pub async fn list(&self, scope: Scope, p: ListParams) -> Result<ListRegistry, ApiError> {
+    pub(crate) async fn list(&self, scope: Scope, p: ListParams) -> Result<ListRegistry, ApiError> {
         let mut package_types = Vec::new();
         for t in &p.package_types {
             let parsed = PackageType::parse(t)
@@ -227,9 +227,9 @@ impl Service {
         }
     }
 
-    /// The wire `Registry` (har-api.md §2.3): a virtual registry's `url` is its pull URL, an
+    /// The wire `Registry` (docs/design/har-api.md §2.3): a virtual registry's `url` is its pull URL, an
     /// upstream's is the remote URL; timestamps are millisecond strings.
-    pub fn to_wire(&self, r: StoredRegistry) -> Registry {
+    pub(crate) fn to_wire(&self, r: StoredRegistry) -> Registry {
         let (url, config, cleanup_policy) = match r.registry_type {
             RegistryType::Virtual => (
                 self.pull_url(&r),
@@ -289,7 +289,7 @@ fn validate(
             Vec::new(),
         ),
     };
-    // The real service stores cleanup policies on PUT only (har-api.md §3.4).
+    // The real service stores cleanup policies on PUT only (docs/design/har-api.md §3.4).
     let cleanup_policy = match (on_put, registry_type, req.cleanup_policy) {
         (true, RegistryType::Virtual, Some(p)) => validate_cleanup(p)?,
         _ => Vec::new(),

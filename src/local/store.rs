@@ -18,7 +18,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{Connection, OpenFlags, params};
 use tokio::sync::oneshot;
 
 use crate::api::model::{CleanupPolicy, UpstreamConfig};
@@ -91,43 +91,43 @@ pub enum StoreError {
 
 /// A registry as stored, with its resolved upstream list (identifiers, in order).
 #[derive(Debug, Clone, PartialEq)]
-pub struct StoredRegistry {
-    pub id: i64,
-    pub uuid: String,
-    pub scope: Scope,
-    pub identifier: String,
+pub(crate) struct StoredRegistry {
+    pub(crate) id: i64,
+    pub(crate) uuid: String,
+    pub(crate) scope: Scope,
+    pub(crate) identifier: String,
     pub(crate) registry_type: RegistryType,
-    pub package_type: String,
-    pub description: String,
-    pub labels: Vec<String>,
-    pub allowed_pattern: Vec<String>,
-    pub blocked_pattern: Vec<String>,
-    pub is_public: bool,
-    pub cleanup_policy: Vec<CleanupPolicy>,
-    pub upstream: Option<UpstreamConfig>,
-    pub upstream_proxies: Vec<String>,
-    pub created_at: i64,
-    pub modified_at: i64,
+    pub(crate) package_type: String,
+    pub(crate) description: String,
+    pub(crate) labels: Vec<String>,
+    pub(crate) allowed_pattern: Vec<String>,
+    pub(crate) blocked_pattern: Vec<String>,
+    pub(crate) is_public: bool,
+    pub(crate) cleanup_policy: Vec<CleanupPolicy>,
+    pub(crate) upstream: Option<UpstreamConfig>,
+    pub(crate) upstream_proxies: Vec<String>,
+    pub(crate) created_at: i64,
+    pub(crate) modified_at: i64,
 }
 
 /// What a create or a PUT writes: everything but the identity and the timestamps. Built by
 /// the service after the rules passed.
 #[derive(Debug, Clone)]
-pub struct NewRegistry {
-    pub scope: Scope,
-    pub identifier: String,
+pub(crate) struct NewRegistry {
+    pub(crate) scope: Scope,
+    pub(crate) identifier: String,
     pub(crate) registry_type: RegistryType,
-    pub package_type: String,
-    pub description: String,
-    pub labels: Vec<String>,
-    pub allowed_pattern: Vec<String>,
-    pub blocked_pattern: Vec<String>,
-    pub is_public: bool,
+    pub(crate) package_type: String,
+    pub(crate) description: String,
+    pub(crate) labels: Vec<String>,
+    pub(crate) allowed_pattern: Vec<String>,
+    pub(crate) blocked_pattern: Vec<String>,
+    pub(crate) is_public: bool,
     /// Empty on create: the real service stores cleanup policies on PUT only.
-    pub cleanup_policy: Vec<CleanupPolicy>,
-    pub upstream: Option<UpstreamConfig>,
+    pub(crate) cleanup_policy: Vec<CleanupPolicy>,
+    pub(crate) upstream: Option<UpstreamConfig>,
     /// Requested upstream identifiers; the store resolves and silently drops.
-    pub upstream_proxies: Vec<String>,
+    pub(crate) upstream_proxies: Vec<String>,
 }
 
 type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
@@ -237,7 +237,7 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 }
 
 impl Store {
-    pub fn open(location: &DbLocation, durability: Durability) -> Result<Self, StoreError> {
+    pub(crate) fn open(location: &DbLocation, durability: Durability) -> Result<Self, StoreError> {
         let mut writer = match location {
             DbLocation::File(p) => Connection::open(p)?,
             DbLocation::Memory => Connection::open_in_memory()?,
@@ -312,7 +312,7 @@ impl Store {
     }
 
     /// Runs `f` in the next write batch; answers after the batch is committed.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
+    pub(crate) async fn write<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
@@ -327,7 +327,7 @@ impl Store {
     }
 
     /// Runs `f` on a read connection, off the async executor.
-    pub async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
+    pub(crate) async fn read<T, F>(&self, f: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
@@ -350,7 +350,7 @@ impl Store {
     }
 
     /// Stops the writer after the queued writes and closes every connection. Idempotent.
-    pub fn shutdown(&self) {
+    pub(crate) fn shutdown(&self) {
         if let Ok(mut tx) = self.tx.lock() {
             tx.take();
         }
@@ -444,7 +444,7 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
     drop(conn);
 }
 
-pub fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
@@ -522,7 +522,10 @@ fn load_links(conn: &Connection, id: i64) -> Result<Vec<String>, StoreError> {
 
 /// The registry at exactly `reference` (a registry in another scope is not found, as in the
 /// real service), with its upstream list.
-pub fn get(conn: &Connection, reference: &RegistryRef) -> Result<StoredRegistry, StoreError> {
+pub(crate) fn get(
+    conn: &Connection,
+    reference: &RegistryRef,
+) -> Result<StoredRegistry, StoreError> {
     match find_by_name(conn, &reference.scope.account, &reference.identifier)? {
         Some(mut reg) if reg.scope == reference.scope => {
             if reg.registry_type == RegistryType::Virtual {
@@ -539,7 +542,7 @@ pub fn get(conn: &Connection, reference: &RegistryRef) -> Result<StoredRegistry,
 /// type, sorts and pages in memory. The search runs in SQL, on the (account, identifier)
 /// index, because the provider's plan-time "is this name taken?" check sends one for every
 /// resource it creates: only the matches are read and decoded, not the whole account.
-pub fn list_account(
+pub(crate) fn list_account(
     conn: &Connection,
     account: &str,
     search: Option<&str>,
@@ -615,7 +618,7 @@ fn reaches(conn: &Connection, start: i64, id: i64) -> Result<bool, StoreError> {
     Ok(false)
 }
 
-pub fn create(conn: &Connection, reg: NewRegistry) -> Result<StoredRegistry, StoreError> {
+pub(crate) fn create(conn: &Connection, reg: NewRegistry) -> Result<StoredRegistry, StoreError> {
     let account = reg.scope.account.clone();
     if let Some(existing) = find_by_name(conn, &account, &reg.identifier)? {
         return Err(StoreError::Duplicate {
@@ -658,7 +661,7 @@ pub fn create(conn: &Connection, reg: NewRegistry) -> Result<StoredRegistry, Sto
 
 /// PUT: replaces everything but the identity (identifier, package type, registry type and
 /// scope are immutable) and `createdAt`.
-pub fn update(
+pub(crate) fn update(
     conn: &Connection,
     reference: &RegistryRef,
     reg: NewRegistry,
@@ -715,7 +718,7 @@ pub fn update(
 }
 
 /// DELETE: refused while another registry lists this one.
-pub fn delete(conn: &Connection, reference: &RegistryRef) -> Result<(), StoreError> {
+pub(crate) fn delete(conn: &Connection, reference: &RegistryRef) -> Result<(), StoreError> {
     let current = get(conn, reference)?;
     let mut stmt = conn.prepare_cached(
         "SELECT DISTINCT r.identifier, r.scope FROM upstream_links l \
@@ -739,13 +742,4 @@ pub fn delete(conn: &Connection, reference: &RegistryRef) -> Result<(), StoreErr
     conn.prepare_cached("DELETE FROM registries WHERE id = ?1")?
         .execute([current.id])?;
     Ok(())
-}
-
-/// The row count, for tests and diagnostics.
-pub fn count(conn: &Connection) -> Result<i64, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT count(*) FROM registries")?
-        .query_row([], |r| r.get(0))
-        .optional()?
-        .unwrap_or(0))
 }

@@ -2,7 +2,7 @@
 //! the resource types it imports into and, for each field of `harness_platform_har_registry`,
 //! the attribute that takes it over. A field not in [`FIELDS`] (or marked [`Fate::NotManaged`])
 //! that holds a value is reported as not carried over. When this provider learns a field,
-//! its line here changes from `NotManaged` to `Carried` (tests/migrate.rs checks every
+//! its line here changes from `NotManaged` to `Carried` (tests/acceptance/migrate.rs checks every
 //! `Carried` attribute against the provider's schema, and that no `NotManaged` name has
 //! appeared in it).
 

@@ -6,16 +6,16 @@ use std::net::SocketAddr;
 use base64::Engine;
 
 /// The cookie Terraform sets so that the binary knows it was started as a plugin.
-pub const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
-pub const MAGIC_COOKIE_VALUE: &str =
+pub(crate) const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
+pub(crate) const MAGIC_COOKIE_VALUE: &str =
     "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 /// The go-plugin core protocol version, always 1.
-pub const CORE_PROTOCOL_VERSION: u32 = 1;
+pub(crate) const CORE_PROTOCOL_VERSION: u32 = 1;
 /// tfplugin6.
-pub const APP_PROTOCOL_VERSION: u32 = 6;
+pub(crate) const APP_PROTOCOL_VERSION: u32 = 6;
 
 /// Shown when someone runs the binary by hand.
-pub const NOT_A_PROGRAM: &str = "\
+pub(crate) const NOT_A_PROGRAM: &str = "\
 This binary is a Terraform provider plugin (terraform-provider-har). Terraform starts it
 itself; it is not meant to be run directly.
 
@@ -31,7 +31,7 @@ To debug it, run `terraform-provider-har --debug` and export the TF_REATTACH_PRO
 line it prints before running terraform.";
 
 #[derive(Debug, thiserror::Error)]
-pub enum HandshakeError {
+pub(crate) enum HandshakeError {
     #[error("{NOT_A_PROGRAM}")]
     NoCookie,
     #[error(
@@ -55,17 +55,17 @@ pub enum HandshakeError {
 
 /// What the environment asks of us.
 #[derive(Debug, Clone)]
-pub struct PluginEnv {
-    pub min_port: Option<u16>,
-    pub max_port: Option<u16>,
+pub(crate) struct PluginEnv {
+    pub(crate) min_port: Option<u16>,
+    pub(crate) max_port: Option<u16>,
     /// Terraform's client certificate (PEM) when AutoMTLS is on.
-    pub client_cert: Option<String>,
+    pub(crate) client_cert: Option<String>,
 }
 
 impl PluginEnv {
     /// Check the cookie and the protocol version, then read the rest. `get` reads one
     /// environment variable (injected for tests).
-    pub fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<Self, HandshakeError> {
+    pub(crate) fn from_env(get: impl Fn(&str) -> Option<String>) -> Result<Self, HandshakeError> {
         if get(MAGIC_COOKIE_KEY).as_deref() != Some(MAGIC_COOKIE_VALUE) {
             return Err(HandshakeError::NoCookie);
         }
@@ -99,7 +99,7 @@ impl PluginEnv {
 
 /// Bind 127.0.0.1, trying the ports of PLUGIN_MIN_PORT..=PLUGIN_MAX_PORT in order as
 /// go-plugin does, or any free port when no range is given.
-pub fn bind(env: &PluginEnv) -> Result<std::net::TcpListener, HandshakeError> {
+pub(crate) fn bind(env: &PluginEnv) -> Result<std::net::TcpListener, HandshakeError> {
     let (min, max) = match (env.min_port, env.max_port) {
         (None, None) => {
             return std::net::TcpListener::bind(("127.0.0.1", 0)).map_err(HandshakeError::Listen);
@@ -122,7 +122,7 @@ pub fn bind(env: &PluginEnv) -> Result<std::net::TcpListener, HandshakeError> {
 
 /// `CORE|APP|NETWORK|ADDR|PROTOCOL|CERT`: the certificate is DER in base64 *without*
 /// padding (Go's RawStdEncoding); empty when TLS is off.
-pub fn handshake_line(addr: SocketAddr, cert_der: Option<&[u8]>) -> String {
+pub(crate) fn handshake_line(addr: SocketAddr, cert_der: Option<&[u8]>) -> String {
     let cert = cert_der
         .map(|d| base64::engine::general_purpose::STANDARD_NO_PAD.encode(d))
         .unwrap_or_default();

@@ -12,7 +12,7 @@ use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::prelude::*;
 
 /// The level from TF_LOG_PROVIDER, else TF_LOG (Terraform's names), else warnings only.
-pub fn level_from_env(get: impl Fn(&str) -> Option<String>) -> LevelFilter {
+pub(crate) fn level_from_env(get: impl Fn(&str) -> Option<String>) -> LevelFilter {
     let raw = get("TF_LOG_PROVIDER")
         .filter(|v| !v.is_empty())
         .or_else(|| get("TF_LOG").filter(|v| !v.is_empty()));
@@ -28,7 +28,7 @@ pub fn level_from_env(get: impl Fn(&str) -> Option<String>) -> LevelFilter {
 }
 
 /// Install the stderr logger. Safe to call more than once (later calls do nothing).
-pub fn init() {
+pub(crate) fn init() {
     let level = level_from_env(|k| std::env::var(k).ok());
     // Our own events at the chosen level; dependencies (h2, rustls, hyper) are far too
     // chatty below WARN to be useful in Terraform's log.

@@ -2,9 +2,9 @@
 //! services, health, and the `--debug` reattach mode. Knows the protocol, not HAR.
 
 pub mod handshake;
-pub mod logging;
-pub mod services;
-pub mod tls;
+pub(crate) mod logging;
+pub(crate) mod services;
+pub(crate) mod tls;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -16,10 +16,14 @@ use tokio_stream::wrappers::TcpListenerStream;
 use tonic::transport::{Server, ServerTlsConfig};
 
 use crate::framework::Provider;
-use crate::protocol::GrpcProvider;
+use crate::framework::server::FrameworkServer;
 use crate::protocol::proto::plugin as pb;
-pub use handshake::{HandshakeError, PluginEnv};
+use crate::protocol::proto::tfplugin6::provider_server::ProviderServer;
+use handshake::PluginEnv;
 pub use services::ShutdownSignal;
+
+/// 256 MiB, as terraform-plugin-go: large states must not hit tonic's 4 MiB default.
+const MAX_MESSAGE_SIZE: usize = 256 << 20;
 
 /// Serve every service on `listener` until `shutdown` is triggered (by the caller or by
 /// GRPCController/Shutdown). Used by the plugin, by `--debug`, and by in-process tests.
@@ -49,7 +53,11 @@ pub async fn serve_on(
         })
     });
     let router = builder
-        .add_service(GrpcProvider::new(provider).into_service())
+        .add_service(
+            ProviderServer::new(FrameworkServer::new(provider))
+                .max_decoding_message_size(MAX_MESSAGE_SIZE)
+                .max_encoding_message_size(MAX_MESSAGE_SIZE),
+        )
         .add_service(pb::grpc_controller_server::GrpcControllerServer::new(
             services::Controller {
                 shutdown: shutdown.clone(),

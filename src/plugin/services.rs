@@ -33,7 +33,7 @@ impl ShutdownSignal {
     }
 
     /// Resolves once `trigger` has been called.
-    pub async fn wait(&self) {
+    pub(crate) async fn wait(&self) {
         let mut rx = self.tx.subscribe();
         let _ = rx.wait_for(|stop| *stop).await;
     }
@@ -48,8 +48,8 @@ impl ShutdownSignal {
     }
 }
 
-pub struct Controller {
-    pub shutdown: ShutdownSignal,
+pub(crate) struct Controller {
+    pub(crate) shutdown: ShutdownSignal,
 }
 
 #[tonic::async_trait]
@@ -61,8 +61,8 @@ impl pb::grpc_controller_server::GrpcController for Controller {
     }
 }
 
-pub struct Stdio {
-    pub shutdown: ShutdownSignal,
+pub(crate) struct Stdio {
+    pub(crate) shutdown: ShutdownSignal,
 }
 
 #[tonic::async_trait]
@@ -76,8 +76,8 @@ impl pb::grpc_stdio_server::GrpcStdio for Stdio {
     }
 }
 
-pub struct Broker {
-    pub shutdown: ShutdownSignal,
+pub(crate) struct Broker {
+    pub(crate) shutdown: ShutdownSignal,
 }
 
 #[tonic::async_trait]

@@ -3,7 +3,7 @@
 //! Terraform's client certificate is ECDSA P-521 and marked CA. rustls with *ring* cannot
 //! verify P-521, so the Go client sends no certificate and `client_auth_optional(true)` is
 //! required; with aws-lc-rs the cert is sent but rejected as a CA used as an end entity
-//! (implementing-in-rust.md §2.4). The channel is therefore encrypted and the server is
+//! (docs/design/plugin-protocol.md §2.4). The channel is therefore encrypted and the server is
 //! authenticated to Terraform, but the client is **not** authenticated: a custom
 //! `ClientCertVerifier` that pins PLUGIN_CLIENT_CERT is a later hardening step.
 
@@ -11,13 +11,13 @@ use tonic::transport::{Certificate, Identity, ServerTlsConfig};
 
 use super::handshake::HandshakeError;
 
-pub struct ServerCert {
-    pub der: Vec<u8>,
-    pub tls: ServerTlsConfig,
+pub(crate) struct ServerCert {
+    pub(crate) der: Vec<u8>,
+    pub(crate) tls: ServerTlsConfig,
 }
 
 /// A P-256 leaf for `localhost` (the name go-plugin's client verifies), server auth.
-pub fn server_tls(client_cert_pem: &str) -> Result<ServerCert, HandshakeError> {
+pub(crate) fn server_tls(client_cert_pem: &str) -> Result<ServerCert, HandshakeError> {
     let tls_err = |e: rcgen::Error| HandshakeError::Tls(e.to_string());
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(tls_err)?;
     let mut params =

@@ -2,12 +2,10 @@
 
 use super::diagnostics::{Diagnostic, Diagnostics, Severity};
 use super::proto::tfplugin6 as pb;
-use super::schema::{
-    Attribute, AttributeType, Block, BlockNesting, Description, NestedBlock, Nesting, Schema,
-};
+use super::schema::{Attribute, AttributeType, Block, Description, Nesting, Schema};
 use super::value::{AttributePath, PathStep, Type, Value, json, msgpack};
 
-pub fn schema_to_proto(s: &Schema) -> pb::Schema {
+pub(crate) fn schema_to_proto(s: &Schema) -> pb::Schema {
     pb::Schema {
         version: s.version,
         block: Some(block_to_proto(&s.block, s.version)),
@@ -26,7 +24,7 @@ fn block_to_proto(b: &Block, version: i64) -> pb::schema::Block {
     pb::schema::Block {
         version,
         attributes: b.attributes.iter().map(attribute_to_proto).collect(),
-        block_types: b.block_types.iter().map(nested_block_to_proto).collect(),
+        block_types: Vec::new(),
         description,
         description_kind,
         deprecated: b.deprecated,
@@ -45,8 +43,6 @@ fn attribute_to_proto(a: &Attribute) -> pb::schema::Attribute {
                 nesting: match n.nesting {
                     Nesting::Single => pb::schema::object::NestingMode::Single,
                     Nesting::List => pb::schema::object::NestingMode::List,
-                    Nesting::Set => pb::schema::object::NestingMode::Set,
-                    Nesting::Map => pb::schema::object::NestingMode::Map,
                 } as i32,
                 #[allow(deprecated)]
                 min_items: 0,
@@ -71,24 +67,7 @@ fn attribute_to_proto(a: &Attribute) -> pb::schema::Attribute {
     }
 }
 
-fn nested_block_to_proto(b: &NestedBlock) -> pb::schema::NestedBlock {
-    use pb::schema::nested_block::NestingMode as M;
-    pb::schema::NestedBlock {
-        type_name: b.type_name.clone(),
-        block: Some(block_to_proto(&b.block, 0)),
-        nesting: match b.nesting {
-            BlockNesting::Single => M::Single,
-            BlockNesting::List => M::List,
-            BlockNesting::Set => M::Set,
-            BlockNesting::Map => M::Map,
-            BlockNesting::Group => M::Group,
-        } as i32,
-        min_items: b.min_items,
-        max_items: b.max_items,
-    }
-}
-
-pub fn path_to_proto(p: &AttributePath) -> pb::AttributePath {
+pub(crate) fn path_to_proto(p: &AttributePath) -> pb::AttributePath {
     use pb::attribute_path::step::Selector;
     pb::AttributePath {
         steps: p
@@ -105,24 +84,7 @@ pub fn path_to_proto(p: &AttributePath) -> pb::AttributePath {
     }
 }
 
-pub fn path_from_proto(p: &pb::AttributePath) -> AttributePath {
-    use pb::attribute_path::step::Selector;
-    AttributePath {
-        steps: p
-            .steps
-            .iter()
-            .filter_map(|s| {
-                s.selector.as_ref().map(|sel| match sel {
-                    Selector::AttributeName(n) => PathStep::Attribute(n.clone()),
-                    Selector::ElementKeyString(k) => PathStep::ElementKeyString(k.clone()),
-                    Selector::ElementKeyInt(i) => PathStep::ElementKeyInt(*i),
-                })
-            })
-            .collect(),
-    }
-}
-
-pub fn diagnostic_to_proto(d: &Diagnostic) -> pb::Diagnostic {
+pub(crate) fn diagnostic_to_proto(d: &Diagnostic) -> pb::Diagnostic {
     pb::Diagnostic {
         severity: match d.severity {
             Severity::Error => pb::diagnostic::Severity::Error,
@@ -134,26 +96,13 @@ pub fn diagnostic_to_proto(d: &Diagnostic) -> pb::Diagnostic {
     }
 }
 
-pub fn diagnostics_to_proto(d: &Diagnostics) -> Vec<pb::Diagnostic> {
+pub(crate) fn diagnostics_to_proto(d: &Diagnostics) -> Vec<pb::Diagnostic> {
     d.iter().map(diagnostic_to_proto).collect()
-}
-
-pub fn diagnostic_from_proto(d: &pb::Diagnostic) -> Diagnostic {
-    Diagnostic {
-        severity: if d.severity == pb::diagnostic::Severity::Warning as i32 {
-            Severity::Warning
-        } else {
-            Severity::Error
-        },
-        summary: d.summary.clone(),
-        detail: d.detail.clone(),
-        attribute: d.attribute.as_ref().map(path_from_proto),
-    }
 }
 
 /// Decode a `DynamicValue` (msgpack preferred, JSON accepted). A missing or empty value is
 /// null, as Terraform itself treats it.
-pub fn decode_dynamic(
+pub(crate) fn decode_dynamic(
     dv: Option<&pb::DynamicValue>,
     ty: &Type,
     what: &str,
@@ -179,7 +128,7 @@ pub fn decode_dynamic(
 }
 
 /// Encode a value as a msgpack `DynamicValue` (responses are always msgpack).
-pub fn encode_dynamic(
+pub(crate) fn encode_dynamic(
     v: &Value,
     ty: &Type,
     what: &str,

@@ -4,21 +4,21 @@
 use super::value::{AttributePath, CodecError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Severity {
+pub(crate) enum Severity {
     Error,
     Warning,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub severity: Severity,
-    pub summary: String,
-    pub detail: String,
-    pub attribute: Option<AttributePath>,
+    pub(crate) severity: Severity,
+    pub(crate) summary: String,
+    pub(crate) detail: String,
+    pub(crate) attribute: Option<AttributePath>,
 }
 
 impl Diagnostic {
-    pub fn error(summary: impl Into<String>, detail: impl Into<String>) -> Self {
+    pub(crate) fn error(summary: impl Into<String>, detail: impl Into<String>) -> Self {
         Self {
             severity: Severity::Error,
             summary: summary.into(),
@@ -27,7 +27,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(summary: impl Into<String>, detail: impl Into<String>) -> Self {
+    pub(crate) fn warning(summary: impl Into<String>, detail: impl Into<String>) -> Self {
         Self {
             severity: Severity::Warning,
             ..Self::error(summary, detail)
@@ -35,7 +35,7 @@ impl Diagnostic {
     }
 
     /// Attach the diagnostic to an attribute.
-    pub fn at(mut self, path: AttributePath) -> Self {
+    pub(crate) fn at(mut self, path: AttributePath) -> Self {
         self.attribute = if path.steps.is_empty() {
             None
         } else {
@@ -44,7 +44,7 @@ impl Diagnostic {
         self
     }
 
-    pub fn is_error(&self) -> bool {
+    pub(crate) fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
 }
@@ -54,11 +54,11 @@ impl Diagnostic {
 pub struct Diagnostics(Vec<Diagnostic>);
 
 impl Diagnostics {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
-    pub fn push(&mut self, d: Diagnostic) {
+    pub(crate) fn push(&mut self, d: Diagnostic) {
         self.0.push(d);
     }
 
@@ -66,11 +66,7 @@ impl Diagnostics {
         self.push(Diagnostic::error(summary, detail));
     }
 
-    pub fn warning(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
-        self.push(Diagnostic::warning(summary, detail));
-    }
-
-    pub fn error_at(
+    pub(crate) fn error_at(
         &mut self,
         path: AttributePath,
         summary: impl Into<String>,
@@ -79,42 +75,34 @@ impl Diagnostics {
         self.push(Diagnostic::error(summary, detail).at(path));
     }
 
-    pub fn warning_at(
-        &mut self,
-        path: AttributePath,
-        summary: impl Into<String>,
-        detail: impl Into<String>,
-    ) {
-        self.push(Diagnostic::warning(summary, detail).at(path));
-    }
-
     /// A value that could not be decoded or encoded: a provider or protocol bug, never
     /// the user's fault, so the detail says what the codec found and where.
-    pub fn codec_error(&mut self, what: &str, err: &CodecError) {
+    pub(crate) fn codec_error(&mut self, what: &str, err: &CodecError) {
         self.error(
             format!("Invalid {what}"),
             format!("The provider could not process the {what}: {err}"),
         );
     }
 
-    pub fn extend(&mut self, other: Diagnostics) {
+    pub(crate) fn extend(&mut self, other: Diagnostics) {
         self.0.extend(other.0);
     }
 
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
         self.0.iter()
+    }
+
+    pub(crate) fn warning(&mut self, summary: impl Into<String>, detail: impl Into<String>) {
+        self.push(Diagnostic::warning(summary, detail));
+    }
+
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     pub fn into_vec(self) -> Vec<Diagnostic> {

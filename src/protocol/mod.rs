@@ -1,12 +1,10 @@
-//! The Terraform plugin protocol (tfplugin6): generated wire types, the value codec,
-//! schema and diagnostics types, and the gRPC server that translates every RPC into calls
-//! on the framework layer. Nothing here knows about HAR.
+//! The Terraform plugin protocol (tfplugin6): generated wire types (including the
+//! `Provider` service trait the framework implements), the value codec, schema and
+//! diagnostics types, and the conversions between them. It imports nothing above it: it
+//! knows neither the framework nor HAR.
 
-pub mod convert;
-pub mod diagnostics;
+pub(crate) mod convert;
+pub(crate) mod diagnostics;
 pub mod proto;
-pub mod schema;
-pub mod server;
+pub(crate) mod schema;
 pub mod value;
-
-pub use server::{GrpcProvider, MAX_MESSAGE_SIZE};

@@ -20,8 +20,8 @@ use crate::framework::validators::string_rule;
 use crate::framework::{
     Attribute, AttributePath, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse,
     Diagnostic, Diagnostics, ImportRequest, ImportResponse, ModifyPlanRequest, ModifyPlanResponse,
-    ReadRequest, ReadResponse, RequiresReplace, Resource, Schema, UpdateRequest, UpdateResponse,
-    UseStateForUnknown, ValidateRequest, Value,
+    ReadRequest, ReadResponse, RequiresReplace, Resource, Schema, Type, UpdateRequest,
+    UpdateResponse, UseStateForUnknown, ValidateRequest, Value,
 };
 use crate::provider::context::Shared;
 use crate::rules::PackageType;
@@ -147,21 +147,21 @@ pub(crate) fn schema() -> Schema {
             Attribute::string(A.id)
                 .computed()
                 .description("`<account>[/<org>[/<project>]]/<rule id>`; also the import ID.")
-                .plan(UseStateForUnknown),
+                .plan_modifier(UseStateForUnknown),
             Attribute::string(A.rule_id)
                 .computed()
                 .description("The id the server gave the rule.")
-                .plan(UseStateForUnknown),
+                .plan_modifier(UseStateForUnknown),
             Attribute::string(A.org_id)
                 .optional()
                 .computed()
                 .description("Org of the rule; defaults to the provider's `org_id`. Changing it replaces the rule.")
-                .plan(RequiresReplace),
+                .plan_modifier(RequiresReplace),
             Attribute::string(A.project_id)
                 .optional()
                 .computed()
                 .description("Project of the rule (needs an org); defaults to the provider's `project_id`. Changing it replaces the rule.")
-                .plan(RequiresReplace),
+                .plan_modifier(RequiresReplace),
             Attribute::string(A.name)
                 .required()
                 .description("Name of the rule.")
@@ -217,7 +217,7 @@ pub(crate) fn schema() -> Schema {
                                 .validate(enum_rule("Invalid criterion type", CriterionType::NAMES, |s| {
                                     CriterionType::parse(s).map(|_| ()).map_err(|e| e.to_string())
                                 })),
-                            Attribute::int64(CN.value)
+                            Attribute::new(CN.value, Type::Number)
                                 .optional()
                                 .description("A count for `KEEP_LAST_N`, a number of `unit`s otherwise; 1 or more."),
                             Attribute::string(CN.unit)
@@ -262,11 +262,11 @@ pub(crate) fn schema() -> Schema {
                      `dataset_patterns`, `version_name_patterns`; any other type (or none) \
                      `package_name_patterns`, `version_name_patterns`.",
                 ),
-            Attribute::bool(A.enabled)
+            Attribute::new(A.enabled, Type::Bool)
                 .computed()
                 .description("Whether the rule is active. Read-only: the API has no request field for it (it can be changed in the Harness UI).")
-                .plan(UseStateForUnknown),
-            ro(A.created_at, "Creation time, RFC 3339 UTC.").plan(UseStateForUnknown),
+                .plan_modifier(UseStateForUnknown),
+            ro(A.created_at, "Creation time, RFC 3339 UTC.").plan_modifier(UseStateForUnknown),
             ro(A.updated_at, "Time of the last change, RFC 3339 UTC."),
             ro(A.last_run_at, "Time of the last run, RFC 3339 UTC; null before the first."),
             ro(A.next_run_at, "Time of the next run, RFC 3339 UTC; null when none is planned."),
@@ -655,13 +655,16 @@ impl LifecycleRuleResource {
                 }
             };
             match found {
-                None => diags.warning_at(
-                    path.clone(),
-                    "Registry not found",
-                    format!(
-                        "apply_to.registries names {name:?}, which is not a registry in {scope} or \
-                         below it now. Unless this run creates it there, the apply will fail."
-                    ),
+                None => diags.push(
+                    Diagnostic::warning(
+                        "Registry not found",
+                        format!(
+                            "apply_to.registries names {name:?}, which is not a registry in \
+                             {scope} or below it now. Unless this run creates it there, the \
+                             apply will fail."
+                        ),
+                    )
+                    .at(path.clone()),
                 ),
                 Some(r) => {
                     if let Some(pt) = ks(&m.package_type)

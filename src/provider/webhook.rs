@@ -78,7 +78,7 @@ fn header_attrs() -> Vec<Attribute> {
                 "Header value. When `masked`, the server never shows it again: state keeps the \
                  configured value, and a change made outside Terraform cannot be seen.",
             ),
-        Attribute::bool(H.masked)
+        Attribute::new(H.masked, Type::Bool)
             .optional()
             .computed()
             .description("Hide the value in the Harness UI and API answers. Default false."),
@@ -123,12 +123,12 @@ pub(crate) fn schema() -> Schema {
             Attribute::string(A.id)
                 .computed()
                 .description("`<registry id>/<identifier>`; also the import ID.")
-                .plan(UseStateForUnknown),
+                .plan_modifier(UseStateForUnknown),
             Attribute::string(A.registry)
                 .required()
                 .description(REGISTRY_DOC)
                 .validate(registry_rule())
-                .plan(RequiresReplace),
+                .plan_modifier(RequiresReplace),
             Attribute::string(A.identifier)
                 .required()
                 .description(
@@ -141,7 +141,7 @@ pub(crate) fn schema() -> Schema {
                     "a letter or `_`, then letters, digits, `_`, `-`, `.`",
                     |s| check_webhook_identifier(s).map_err(|e| e.to_string()),
                 ))
-                .plan(RequiresReplace),
+                .plan_modifier(RequiresReplace),
             Attribute::string(A.name)
                 .required()
                 .description("Display name.")
@@ -163,15 +163,15 @@ pub(crate) fn schema() -> Schema {
                     "absolute http(s) URL with a host",
                     |s| check_webhook_url(s).map_err(|e| e.to_string()),
                 )),
-            Attribute::bool(A.enabled)
+            Attribute::new(A.enabled, Type::Bool)
                 .optional()
                 .computed()
                 .description("Whether deliveries are sent. Default true."),
-            Attribute::bool(A.insecure)
+            Attribute::new(A.insecure, Type::Bool)
                 .optional()
                 .computed()
                 .description("Skip TLS certificate verification of `url`. Default false."),
-            Attribute::set(A.triggers, Type::String)
+            Attribute::new(A.triggers, Type::set(Type::String))
                 .required()
                 .description(
                     "Events that fire the webhook: `ARTIFACT_CREATION`, `ARTIFACT_DELETION`.",
@@ -195,7 +195,7 @@ pub(crate) fn schema() -> Schema {
             Attribute::string(A.created_at)
                 .computed()
                 .description("Creation time, RFC 3339 UTC.")
-                .plan(UseStateForUnknown),
+                .plan_modifier(UseStateForUnknown),
             Attribute::string(A.modified_at)
                 .computed()
                 .description("Time of the last change, RFC 3339 UTC."),

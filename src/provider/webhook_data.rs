@@ -26,7 +26,7 @@ fn header_attrs() -> Vec<Attribute> {
             .computed()
             .sensitive()
             .description("Header value; the server's placeholder when masked."),
-        Attribute::bool("masked")
+        Attribute::new("masked", Type::Bool)
             .computed()
             .description("Whether the value is masked."),
     ]
@@ -61,13 +61,13 @@ fn webhook_attrs(with_lookup: bool) -> Vec<Attribute> {
         c("name", "Display name."),
         c("description", "Description (null when none)."),
         c("url", "Payload URL."),
-        Attribute::bool("enabled")
+        Attribute::new("enabled", Type::Bool)
             .computed()
             .description("Whether deliveries are sent."),
-        Attribute::bool("insecure")
+        Attribute::new("insecure", Type::Bool)
             .computed()
             .description("Whether TLS verification is skipped."),
-        Attribute::set("triggers", Type::String)
+        Attribute::new("triggers", Type::set(Type::String))
             .computed()
             .description("ARTIFACT_CREATION and/or ARTIFACT_DELETION."),
         Attribute::list_nested("extra_headers", header_attrs())

@@ -1,4 +1,4 @@
-//! Upstream auth types and the secret references each requires (har-api.md §4, §2.5).
+//! Upstream auth types and the secret references each requires (docs/design/har-api.md §4, §2.5).
 //! Secrets are never values: only references to Harness secrets travel.
 
 use super::package::string_enum;

@@ -1,5 +1,5 @@
 //! The HAR rules, in one home: used by har-local to answer, and by the provider at plan time,
-//! so the two can never disagree (DESIGN.md "Architecture").
+//! so the two can never disagree (ARCHITECTURE.md).
 //!
 //! Every check is one function per attribute returning a typed error whose message names what
 //! is allowed, so a Terraform validator can call it and show the message as is:
@@ -16,8 +16,8 @@
 //! | webhook attributes | [`webhook`] |
 //! | lifecycle rule attributes | [`lifecycle`] |
 //!
-//! Sources: `../shared/reference/harness-api/har-api.md` §3 (OSS `utils.go`,
-//! `registry/app/helpers/pkg/*.go`) and DESIGN.md ("Names", `har_upstream_proxy`).
+//! Sources: `docs/design/har-api.md` §3 (OSS `utils.go`,
+//! `registry/app/helpers/pkg/*.go`) and docs/design/product.md ("Names", `har_upstream_proxy`).
 
 mod auth;
 pub mod lifecycle;

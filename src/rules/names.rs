@@ -40,7 +40,7 @@ pub(crate) enum NameError {
 }
 
 impl NameError {
-    /// The message the real service gives for every invalid identifier (har-api.md §2.5); har-local
+    /// The message the real service gives for every invalid identifier (docs/design/har-api.md §2.5); har-local
     /// appends the precise reason after it.
     pub(crate) const API_MESSAGE: &'static str = "registry name should be 1~255 characters long with lower case characters, numbers and ._- and must be start with numbers or characters";
 }

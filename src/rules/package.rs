@@ -1,4 +1,4 @@
-//! Package types and registry types (har-api.md §3.1).
+//! Package types and registry types (docs/design/har-api.md §3.1).
 
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident, $what:literal, { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {

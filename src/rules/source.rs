@@ -1,5 +1,5 @@
 //! Upstream sources: which ones a package type allows, and whether each needs a `url`
-//! (har-api.md §3.2 for the OSS types, DESIGN.md `har_upstream_proxy`; the SaaS-only types get
+//! (docs/design/har-api.md §3.2 for the OSS types, docs/design/product.md "har_upstream_proxy"; the SaaS-only types get
 //! `Custom` plus their public default, inferred from the SDK's `source` enum).
 
 use super::package::string_enum;

@@ -46,7 +46,7 @@ pub(crate) fn normalize_url(raw: &str) -> String {
     raw.trim().trim_end_matches('/').to_string()
 }
 
-/// True for the AWS ECR URL forms the product documents (DESIGN.md `har_upstream_proxy`):
+/// True for the AWS ECR URL forms the product documents (docs/design/product.md "har_upstream_proxy"):
 /// a private registry host `https://<account>.dkr.ecr.<region>.amazonaws.com[...]`, the public
 /// gallery `https://public.ecr.aws/...`, or the console form
 /// `https://<region>.console.aws.amazon.com/ecr/repositories/<public-or-private>/<id>/<name>?region=<region>`.

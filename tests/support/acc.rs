@@ -8,7 +8,7 @@
 //! let acc = Acc::start();
 //! let tf = acc.tf();
 //! tf.config(&acc.config(r#"resource "har_registry" "r" { ... }"#));
-//! tf.apply().succeeds();
+//! tf.apply().assert_success();
 //! tf.plan_detailed().is_empty();
 //! ```
 
@@ -226,18 +226,18 @@ pub fn run_all(acc: &Acc, scenarios: &[Scenario], workers: usize) {
 /// Apply, then the plan right after must be empty (`plan -detailed-exitcode` = 0).
 #[track_caller]
 pub fn apply_clean(tf: &Terraform) {
-    tf.apply().succeeds();
-    tf.plan_detailed().is_empty();
+    tf.apply().assert_success();
+    tf.plan_detailed().assert_no_changes();
 }
 
 /// Assertions on terraform's output that ignore how it wrapped the lines.
-pub trait Says {
-    fn says(&self, text: &str) -> &Self;
+pub trait AssertSays {
+    fn assert_says(&self, text: &str) -> &Self;
 }
 
-impl Says for super::terraform::TfOutput {
+impl AssertSays for super::terraform::TfOutput {
     #[track_caller]
-    fn says(&self, text: &str) -> &Self {
+    fn assert_says(&self, text: &str) -> &Self {
         let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
             flat(&self.output()).contains(&flat(text)),

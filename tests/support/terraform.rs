@@ -3,8 +3,8 @@
 //! ```ignore
 //! let tf = Terraform::new();                 // dev_overrides → target/debug
 //! tf.config(&with_provider(r#"provider "har" { endpoint = "ftp://x" }"#));
-//! tf.plan().fails().mentions("endpoint");
-//! tf.apply().succeeds();
+//! tf.plan().assert_failure().assert_mentions("endpoint");
+//! tf.apply().assert_success();
 //! tf.plan_detailed().is_empty();
 //! ```
 //!
@@ -48,6 +48,7 @@ pub struct Terraform {
     cli_config: PathBuf,
     env: Vec<(String, String)>,
     reattach: Option<String>,
+    binary: Option<PathBuf>,
 }
 
 impl Default for Terraform {
@@ -77,6 +78,7 @@ impl Terraform {
             cli_config,
             env: Vec::new(),
             reattach: None,
+            binary: None,
         }
     }
 
@@ -102,6 +104,12 @@ impl Terraform {
         self
     }
 
+    /// Run this terraform binary instead of `TF_ACC_TERRAFORM_PATH` or the one on PATH.
+    pub fn binary(mut self, path: &Path) -> Self {
+        self.binary = Some(path.to_path_buf());
+        self
+    }
+
     /// The directory holding `main.tf` and the state.
     pub fn work_dir(&self) -> PathBuf {
         self.dir.path().join("work")
@@ -115,7 +123,7 @@ impl Terraform {
 
     /// Run `terraform <args>` in the working directory.
     pub fn run(&self, args: &[&str]) -> TfOutput {
-        let mut cmd = Command::new(terraform_binary());
+        let mut cmd = Command::new(self.binary.clone().unwrap_or_else(terraform_binary));
         cmd.args(args)
             .current_dir(self.work_dir())
             .env("TF_CLI_CONFIG_FILE", &self.cli_config)
@@ -163,7 +171,10 @@ impl Terraform {
 
     /// `terraform show -json` of the state, parsed.
     pub fn state_json(&self) -> serde_json::Value {
-        let out = self.run(&["show", "-json", "-no-color"]).succeeds().clone();
+        let out = self
+            .run(&["show", "-json", "-no-color"])
+            .assert_success()
+            .clone();
         serde_json::from_str(&out.stdout).expect("show -json output is JSON")
     }
 
@@ -171,7 +182,7 @@ impl Terraform {
     pub fn providers_schema(&self) -> serde_json::Value {
         let out = self
             .run(&["providers", "schema", "-json", "-no-color"])
-            .succeeds()
+            .assert_success()
             .clone();
         serde_json::from_str(&out.stdout).expect("providers schema output is JSON")
     }
@@ -213,20 +224,20 @@ impl TfOutput {
     }
 
     #[track_caller]
-    pub fn succeeds(&self) -> &Self {
+    pub fn assert_success(&self) -> &Self {
         assert_eq!(self.code, 0, "expected success\n{}", self.report());
         self
     }
 
     #[track_caller]
-    pub fn fails(&self) -> &Self {
+    pub fn assert_failure(&self) -> &Self {
         assert_ne!(self.code, 0, "expected failure\n{}", self.report());
         self
     }
 
     /// The output contains `text`.
     #[track_caller]
-    pub fn mentions(&self, text: &str) -> &Self {
+    pub fn assert_mentions(&self, text: &str) -> &Self {
         assert!(
             self.output().contains(text),
             "expected the output to mention {text:?}\n{}",
@@ -236,7 +247,7 @@ impl TfOutput {
     }
 
     #[track_caller]
-    pub fn does_not_mention(&self, text: &str) -> &Self {
+    pub fn assert_does_not_mention(&self, text: &str) -> &Self {
         assert!(
             !self.output().contains(text),
             "expected the output not to mention {text:?}\n{}",
@@ -247,32 +258,32 @@ impl TfOutput {
 
     /// For `plan_detailed`: no changes.
     #[track_caller]
-    pub fn is_empty(&self) -> &Self {
+    pub fn assert_no_changes(&self) -> &Self {
         assert_eq!(self.code, 0, "expected an empty plan\n{}", self.report());
         self
     }
 
     /// For `plan_detailed`: changes planned.
     #[track_caller]
-    pub fn has_changes(&self) -> &Self {
+    pub fn assert_changes(&self) -> &Self {
         assert_eq!(self.code, 2, "expected planned changes\n{}", self.report());
         self
     }
 
     /// For plans: the resource address is planned for an update in place.
     #[track_caller]
-    pub fn updates(&self, address: &str) -> &Self {
-        self.mentions(&format!("# {address} will be updated in-place"))
+    pub fn assert_updates(&self, address: &str) -> &Self {
+        self.assert_mentions(&format!("# {address} will be updated in-place"))
     }
 
     #[track_caller]
-    pub fn creates(&self, address: &str) -> &Self {
-        self.mentions(&format!("# {address} will be created"))
+    pub fn assert_creates(&self, address: &str) -> &Self {
+        self.assert_mentions(&format!("# {address} will be created"))
     }
 
     /// For plans: the resource is replaced (a forced replacement or a tainted object).
     #[track_caller]
-    pub fn replaces(&self, address: &str) -> &Self {
+    pub fn assert_replaces(&self, address: &str) -> &Self {
         let out = self.output();
         assert!(
             out.contains(&format!("# {address} must be replaced"))
@@ -285,8 +296,8 @@ impl TfOutput {
 
     /// For plans: the resource is destroyed.
     #[track_caller]
-    pub fn destroys(&self, address: &str) -> &Self {
-        self.mentions(&format!("# {address} will be destroyed"))
+    pub fn assert_destroys(&self, address: &str) -> &Self {
+        self.assert_mentions(&format!("# {address} will be destroyed"))
     }
 }
 

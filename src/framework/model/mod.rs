@@ -10,9 +10,9 @@ mod ser;
 
 pub use de::{DecodeError, decode};
 pub use field::Field;
-pub use ser::{EncodeError, encode};
+pub use ser::encode;
 
-use crate::protocol::value::{AttributePath, PathStep, Value};
+use crate::protocol::value::{PathStep, Value};
 
 /// Reads `value` into `T` even when some attributes hold values `T` cannot take (an enum
 /// spelled wrong): each such attribute is read as unknown instead, and its error returned
@@ -57,11 +57,6 @@ fn replace_at(v: &mut Value, steps: &[PathStep], new: Value) -> bool {
         _ => None,
     };
     next.is_some_and(|n| replace_at(n, rest, new))
-}
-
-/// A path to a top-level attribute, for diagnostics.
-pub fn path(name: &str) -> AttributePath {
-    AttributePath::root(name)
 }
 
 /// Declares a model struct (fields are usually [`Field<T>`]) together with a names struct
@@ -124,6 +119,7 @@ pub const fn attr_name(field: &'static str) -> &'static str {
 
 /// The attributes of `schema` and the names of a model (its `ATTR_NAMES`) are the same set:
 /// `Err` names the differences. For unit tests of each resource.
+#[cfg(test)]
 pub fn check_model(
     schema: &crate::framework::schema::Schema,
     names: &[&str],
@@ -143,7 +139,7 @@ pub fn check_model(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::value::Type;
+    use crate::protocol::value::{AttributePath, Type};
 
     model! {
         #[derive(Debug, Clone, PartialEq)]

@@ -13,11 +13,11 @@ use super::AppState;
 use crate::local::error::ApiError;
 
 /// Larger request bodies are refused with 413.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// A JSON body: malformed → 400, too large → 413, unknown fields ignored. The content type is
 /// not checked (the Go server does not check it either).
-pub struct JsonBody<T>(pub T);
+pub(crate) struct JsonBody<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
@@ -41,7 +41,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 
 /// The wildcard tail of a route, percent-decoded (so `acct%2Forg%2Freg` arrives as
 /// `acct/org/reg`), with the `/+` terminator of the raw-slash form removed.
-pub struct Tail(pub String);
+pub(crate) struct Tail(pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for Tail {
     type Rejection = ApiError;
@@ -54,13 +54,17 @@ impl<S: Send + Sync> FromRequestParts<S> for Tail {
     }
 }
 
-pub fn strip_terminator(s: &str) -> &str {
+pub(crate) fn strip_terminator(s: &str) -> &str {
     s.strip_suffix("/+").unwrap_or(s)
 }
 
 /// `x-api-key` on every request; repeated identical values are fine (the official provider
-/// sends the key twice, har-api.md §1.2).
-pub async fn require_api_key(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// sends the key twice, docs/design/har-api.md §1.2).
+pub(crate) async fn require_api_key(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let mut seen = false;
     let mut all_match = true;
     for value in req.headers().get_all("x-api-key") {

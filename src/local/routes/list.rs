@@ -10,7 +10,7 @@ use crate::api::model::{Envelope, ListRegistry};
 use crate::local::error::ApiError;
 use crate::local::service::ListParams;
 
-pub async fn list(
+pub(crate) async fn list(
     State(s): State<AppState>,
     Tail(raw): Tail,
     RawQuery(query): RawQuery,

@@ -20,13 +20,13 @@ use axum::routing::{get, post};
 use super::error::ApiError;
 use super::service::Service;
 
-pub use extract::MAX_BODY_BYTES;
+pub(crate) use extract::MAX_BODY_BYTES;
 
 /// What every handler sees.
 #[derive(Clone)]
 pub struct AppState {
-    pub service: Arc<Service>,
-    pub api_key: Arc<str>,
+    pub(crate) service: Arc<Service>,
+    pub(crate) api_key: Arc<str>,
 }
 
 /// The routes of one API base (relative to `/api/v1`).

@@ -11,7 +11,7 @@ use crate::local::error::ApiError;
 
 type Answer<T> = Result<(StatusCode, Json<Envelope<T>>), ApiError>;
 
-pub async fn create(
+pub(crate) async fn create(
     State(s): State<AppState>,
     RawQuery(query): RawQuery,
     JsonBody(req): JsonBody<RegistryRequest>,
@@ -25,13 +25,13 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(Envelope::success(reg))))
 }
 
-pub async fn get(State(s): State<AppState>, Tail(raw): Tail) -> Answer<Registry> {
+pub(crate) async fn get(State(s): State<AppState>, Tail(raw): Tail) -> Answer<Registry> {
     let reference = s.service.registry_ref(strip_terminator(&raw))?;
     let reg = s.service.get(reference).await?;
     Ok((StatusCode::OK, Json(Envelope::success(reg))))
 }
 
-pub async fn update(
+pub(crate) async fn update(
     State(s): State<AppState>,
     Tail(raw): Tail,
     JsonBody(req): JsonBody<RegistryRequest>,
@@ -41,7 +41,7 @@ pub async fn update(
     Ok((StatusCode::OK, Json(Envelope::success(reg))))
 }
 
-pub async fn delete(State(s): State<AppState>, Tail(raw): Tail) -> Answer<()> {
+pub(crate) async fn delete(State(s): State<AppState>, Tail(raw): Tail) -> Answer<()> {
     let reference = s.service.registry_ref(strip_terminator(&raw))?;
     s.service.delete(reference).await?;
     Ok((StatusCode::OK, Json(Envelope::empty())))

@@ -21,12 +21,12 @@ use super::values::{Number, Value};
 pub struct DecodeOptions {
     /// Skip object attributes the type does not declare instead of failing. For stored
     /// state (`RawState.json`) written by a schema that has since dropped attributes.
-    pub ignore_undeclared_attributes: bool,
+    pub(crate) ignore_undeclared_attributes: bool,
 }
 
 impl DecodeOptions {
     /// Strict: an undeclared attribute is an error (the default).
-    pub const STRICT: DecodeOptions = DecodeOptions {
+    pub(crate) const STRICT: DecodeOptions = DecodeOptions {
         ignore_undeclared_attributes: false,
     };
     /// Lenient: undeclared attributes, at any depth, are dropped.
@@ -52,7 +52,7 @@ pub fn from_json(j: &J, ty: &Type) -> Result<Value, CodecError> {
 }
 
 /// As [`from_json`], with options.
-pub fn from_json_with(j: &J, ty: &Type, opts: DecodeOptions) -> Result<Value, CodecError> {
+pub(crate) fn from_json_with(j: &J, ty: &Type, opts: DecodeOptions) -> Result<Value, CodecError> {
     read(j, ty, &Trail::ROOT, opts)
 }
 

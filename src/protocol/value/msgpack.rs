@@ -42,12 +42,12 @@ pub fn encode(value: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
 }
 
 /// As [`encode`], appending to `out`.
-pub fn encode_into(out: &mut Vec<u8>, value: &Value, ty: &Type) -> Result<(), CodecError> {
+pub(crate) fn encode_into(out: &mut Vec<u8>, value: &Value, ty: &Type) -> Result<(), CodecError> {
     write_value(out, value, ty, &Trail::ROOT)
 }
 
 /// The encoding of an unrefined unknown: fixext1, ext type 0, one zero byte.
-pub const UNKNOWN: [u8; 3] = [0xd4, 0x00, 0x00];
+pub(crate) const UNKNOWN: [u8; 3] = [0xd4, 0x00, 0x00];
 
 /// Nesting deeper than this is refused. The type bounds the depth, except that a dynamic
 /// value brings its own type, and a chain of dynamics could otherwise exhaust the stack.

@@ -16,41 +16,41 @@ pub enum PathStep {
 /// Terraform's AttributePath: the steps from the root object to a value.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct AttributePath {
-    pub steps: Vec<PathStep>,
+    pub(crate) steps: Vec<PathStep>,
 }
 
 impl AttributePath {
     /// The empty path: the root value itself.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// A path to a top-level attribute.
-    pub fn root(attr: &str) -> Self {
+    pub(crate) fn root(attr: &str) -> Self {
         Self::new().attr(attr)
     }
 
-    pub fn attr(mut self, name: impl Into<String>) -> Self {
+    pub(crate) fn attr(mut self, name: impl Into<String>) -> Self {
         self.steps.push(PathStep::Attribute(name.into()));
         self
     }
 
-    pub fn key(mut self, key: impl Into<String>) -> Self {
+    pub(crate) fn key(mut self, key: impl Into<String>) -> Self {
         self.steps.push(PathStep::ElementKeyString(key.into()));
         self
     }
 
-    pub fn index(mut self, index: i64) -> Self {
+    pub(crate) fn index(mut self, index: i64) -> Self {
         self.steps.push(PathStep::ElementKeyInt(index));
         self
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.steps.is_empty()
     }
 
     /// The path for messages: the Display form, or `(root)` for the empty path.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         if self.is_empty() {
             "(root)".to_owned()
         } else {

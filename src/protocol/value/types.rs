@@ -61,24 +61,8 @@ impl Type {
         Type::Tuple(elems.into_iter().collect())
     }
 
-    /// The attributes of an object type.
-    pub fn attributes(&self) -> Option<&BTreeMap<String, Type>> {
-        match self {
-            Type::Object { attrs, .. } => Some(attrs),
-            _ => None,
-        }
-    }
-
-    /// The element type of a list, set or map.
-    pub fn element_type(&self) -> Option<&Type> {
-        match self {
-            Type::List(t) | Type::Set(t) | Type::Map(t) => Some(t),
-            _ => None,
-        }
-    }
-
     /// A short human name, as cty's FriendlyName: "string", "list of string", "object".
-    pub fn friendly_name(&self) -> String {
+    pub(crate) fn friendly_name(&self) -> String {
         match self {
             Type::String => "string".into(),
             Type::Number => "number".into(),

@@ -48,7 +48,7 @@ impl Number {
     }
 
     /// The value as f64, rounded if it is a decimal beyond f64 precision.
-    pub fn as_f64(&self) -> Option<f64> {
+    pub(crate) fn as_f64(&self) -> Option<f64> {
         match self {
             Number::Int(i) => Some(*i as f64),
             Number::Uint(u) => Some(*u as f64),
@@ -119,7 +119,7 @@ impl From<f64> for Number {
 }
 
 impl Value {
-    pub fn is_null(&self) -> bool {
+    pub(crate) fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
 
@@ -147,40 +147,15 @@ impl Value {
         }
     }
 
-    pub fn as_bool(&self) -> Option<bool> {
-        match self {
-            Value::Bool(b) => Some(*b),
-            _ => None,
-        }
-    }
-
-    pub fn as_number(&self) -> Option<&Number> {
-        match self {
-            Value::Number(n) => Some(n),
-            _ => None,
-        }
-    }
-
-    pub fn as_i64(&self) -> Option<i64> {
-        self.as_number().and_then(Number::as_i64)
-    }
-
-    pub fn as_object(&self) -> Option<&BTreeMap<String, Value>> {
+    pub(crate) fn as_object(&self) -> Option<&BTreeMap<String, Value>> {
         match self {
             Value::Object(m) => Some(m),
             _ => None,
         }
     }
 
-    pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
-        match self {
-            Value::Map(m) => Some(m),
-            _ => None,
-        }
-    }
-
     /// List, set or tuple elements.
-    pub fn as_elements(&self) -> Option<&[Value]> {
+    pub(crate) fn as_elements(&self) -> Option<&[Value]> {
         match self {
             Value::List(es) | Value::Set(es) | Value::Tuple(es) => Some(es),
             _ => None,
@@ -213,20 +188,8 @@ impl Value {
         Some(v)
     }
 
-    /// Mutable object attribute lookup.
-    pub fn get_mut(&mut self, attr: &str) -> Option<&mut Value> {
-        match self {
-            Value::Object(m) => m.get_mut(attr),
-            _ => None,
-        }
-    }
-
     pub fn string(s: impl Into<String>) -> Value {
         Value::String(s.into())
-    }
-
-    pub fn bool(b: bool) -> Value {
-        Value::Bool(b)
     }
 
     pub fn number(n: impl Into<Number>) -> Value {
@@ -249,7 +212,7 @@ impl Value {
     }
 
     /// The kind of value, for error messages.
-    pub fn kind_name(&self) -> &'static str {
+    pub(crate) fn kind_name(&self) -> &'static str {
         match self {
             Value::Null => "null",
             Value::Unknown => "unknown",

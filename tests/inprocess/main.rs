@@ -1,0 +1,16 @@
+//! Tests that run in this process or start only our own binaries (no terraform): the API
+//! client, the codecs, the gRPC server, har-local's contract and durability, the docs and the
+//! repository rules. One binary, a module per area: `cargo test --test inprocess docs::`.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod api_client;
+mod codec_props;
+mod docs;
+mod handshake;
+mod local_concurrency;
+mod local_contract;
+mod local_durability;
+mod protocol_grpc;
+mod repository;
