@@ -11,7 +11,7 @@ use super::error::ApiError;
 use super::lifecycle_store::{self as lstore, StoredRule};
 use super::service::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Service};
 use super::store;
-use crate::api::lifecycle::{
+use crate::api::model::lifecycle::{
     ApplyTo, Criteria, CriterionConfig, CriterionRule, FilterConfig, LifecycleRule,
     LifecycleRuleRequest, ListLifecycleRules, Schedule,
 };

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, params};
 
 use super::store::{StoreError, now_ms};
-use crate::api::lifecycle::LifecycleRuleRequest;
+use crate::api::model::lifecycle::LifecycleRuleRequest;
 use crate::api::refs::Scope;
 
 /// Schema migration 3 (appended to `store::MIGRATIONS`).

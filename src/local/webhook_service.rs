@@ -12,8 +12,8 @@ use axum::http::StatusCode;
 use super::error::ApiError;
 use super::service::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Service};
 use super::webhook_store::{self as wstore, NewWebhook, Refusal, StoredWebhook};
+use crate::api::model::webhook::{ExtraHeader, ListWebhooks, Webhook, WebhookRequest};
 use crate::api::refs::{RegistryRef, Scope};
-use crate::api::webhook::{ExtraHeader, ListWebhooks, Webhook, WebhookRequest};
 use crate::rules::webhook::{
     self as rules, MASKED_PLACEHOLDER, Trigger, check_headers, check_webhook_identifier,
     check_webhook_url,

@@ -5,8 +5,8 @@
 use rusqlite::{Connection, params};
 
 use super::store::{self, StoreError, StoredRegistry, now_ms};
+use crate::api::model::webhook::ExtraHeader;
 use crate::api::refs::RegistryRef;
-use crate::api::webhook::ExtraHeader;
 
 /// Schema migration 2 (appended to `store::MIGRATIONS`).
 pub const SCHEMA: &str = "CREATE TABLE webhooks (

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::api::lifecycle::{
+use crate::api::model::lifecycle::{
     ApplyTo, Criteria, CriterionConfig, CriterionRule, FilterConfig, LifecycleRule,
     LifecycleRuleRequest, Schedule,
 };

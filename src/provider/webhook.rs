@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::api::model::webhook::{ExtraHeader, Webhook, WebhookRequest};
 use crate::api::refs::RegistryRef;
-use crate::api::webhook::{ExtraHeader, Webhook, WebhookRequest};
 use crate::framework::model::{self, Field, decode, encode, model};
 use crate::framework::validators::{Validator, string_rule};
 use crate::framework::{

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::api::model::webhook::Webhook;
 use crate::api::refs::RegistryRef;
-use crate::api::webhook::Webhook;
 use crate::framework::model::{Field, encode};
 use crate::framework::validators::string_rule;
 use crate::framework::{

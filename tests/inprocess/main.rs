@@ -12,5 +12,6 @@ mod handshake;
 mod local_concurrency;
 mod local_contract;
 mod local_durability;
+mod local_webhooks_lifecycle;
 mod protocol_grpc;
 mod repository;

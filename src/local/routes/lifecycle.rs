@@ -9,7 +9,7 @@ use axum::routing::get;
 
 use super::AppState;
 use super::extract::JsonBody;
-use crate::api::lifecycle::{LifecycleRule, LifecycleRuleRequest, ListLifecycleRules};
+use crate::api::model::lifecycle::{LifecycleRule, LifecycleRuleRequest, ListLifecycleRules};
 use crate::local::error::ApiError;
 use crate::local::lifecycle_service::{self as rules, ScopeQuery};
 

@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 use super::extract::{JsonBody, Tail};
 use super::registry;
+use crate::api::model::webhook::WebhookRequest;
 use crate::api::model::{Envelope, RegistryRequest};
-use crate::api::webhook::WebhookRequest;
 use crate::local::error::ApiError;
 use crate::local::webhook_service::{self as hooks, ListParams};
 

@@ -3,12 +3,12 @@
 //! `filter_config`), out-of-band delete, import, `-generate-config-out`, plan-time errors,
 //! destroy, and the examples.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 
 use serde_json::{Value as Json, json};
-use support::acc::{Acc, Says, Scenario, apply_clean, attrs, import, run_all};
+use support::acc::{Acc, AssertSays, Scenario, apply_clean, attrs, import, run_all};
 
 const SCENARIOS: &[Scenario] = &[
     ("every_attribute", every_attribute),
@@ -130,7 +130,9 @@ resource "har_lifecycle_rule" "r" {{
   }}
 }}"#
     )));
-    tf.plan().succeeds().updates("har_lifecycle_rule.r");
+    tf.plan()
+        .assert_success()
+        .assert_updates("har_lifecycle_rule.r");
     apply_clean(&tf);
     let server = server_rule(acc, "account_identifier=acct", &id).unwrap();
     assert_eq!(server["name"], "cleanup-v2");
@@ -166,7 +168,9 @@ resource "har_lifecycle_rule" "r" {{
   }}
 }}"#
     )));
-    tf.plan().succeeds().updates("har_lifecycle_rule.r");
+    tf.plan()
+        .assert_success()
+        .assert_updates("har_lifecycle_rule.r");
     apply_clean(&tf);
     let server = server_rule(acc, "account_identifier=acct", &id).unwrap();
     assert_eq!(server["action"], "PROTECT");
@@ -176,7 +180,7 @@ resource "har_lifecycle_rule" "r" {{
     );
     assert!(server.get("packageType").is_none(), "{server}");
 
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
     assert!(server_rule(acc, "account_identifier=acct", &id).is_none());
 }
 
@@ -223,9 +227,9 @@ resource "har_lifecycle_rule" "r" {{
     let r = acc.server.client().put(&rule_url(q, &id), &body);
     assert_eq!(r.status, 200, "{}", r.text());
     tf.plan_detailed()
-        .has_changes()
-        .updates("har_lifecycle_rule.r")
-        .says("b-*");
+        .assert_changes()
+        .assert_updates("har_lifecycle_rule.r")
+        .assert_says("b-*");
     apply_clean(&tf);
     let server = server_rule(acc, q, &id).unwrap();
     assert_eq!(
@@ -241,10 +245,10 @@ resource "har_lifecycle_rule" "r" {{
         .delete(&rule_url("account_identifier=acct", &id));
     assert_eq!(r.status, 204, "{}", r.text());
     tf.plan_detailed()
-        .has_changes()
-        .creates("har_lifecycle_rule.r");
+        .assert_changes()
+        .assert_creates("har_lifecycle_rule.r");
     apply_clean(&tf);
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }
 
 fn import_and_generated_config(acc: &Acc) {
@@ -289,21 +293,21 @@ fn import_and_generated_config(acc: &Acc) {
   }
 }"#,
     ));
-    import(&tf, "har_lifecycle_rule.r", &format!("acct/lcimp/{id}")).succeeds();
-    tf.plan_detailed().is_empty();
+    import(&tf, "har_lifecycle_rule.r", &format!("acct/lcimp/{id}")).assert_success();
+    tf.plan_detailed().assert_no_changes();
     assert_eq!(
         attrs(&tf, "har_lifecycle_rule.r")["id"],
         format!("acct/lcimp/{id}")
     );
     tf.run(&["state", "rm", "-no-color", "har_lifecycle_rule.r"])
-        .succeeds();
+        .assert_success();
     import(&tf, "har_lifecycle_rule.r", "no-slash")
-        .fails()
-        .says("lifecycle rule id");
+        .assert_failure()
+        .assert_says("lifecycle rule id");
     // In the wrong scope it is not there.
     import(&tf, "har_lifecycle_rule.r", &format!("acct/{id}"))
-        .fails()
-        .says("Cannot import non-existent remote object");
+        .assert_failure()
+        .assert_says("Cannot import non-existent remote object");
 
     let tf = acc.tf();
     tf.config(&acc.config(&format!(
@@ -319,17 +323,17 @@ fn import_and_generated_config(acc: &Acc) {
         "-no-color",
         "-generate-config-out=generated.tf",
     ])
-    .succeeds()
-    .says("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.");
+    .assert_success()
+    .assert_says("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.");
     let generated = std::fs::read_to_string(tf.work_dir().join("generated.tf")).unwrap();
     assert!(
         generated.contains(r#"resource "har_lifecycle_rule" "g""#),
         "{generated}"
     );
     tf.apply()
-        .succeeds()
-        .says("1 imported, 0 added, 0 changed, 0 destroyed");
-    tf.plan_detailed().is_empty();
+        .assert_success()
+        .assert_says("1 imported, 0 added, 0 changed, 0 destroyed");
+    tf.plan_detailed().assert_no_changes();
 }
 
 fn plan_time_errors(acc: &Acc) {
@@ -494,7 +498,10 @@ fn plan_time_errors(acc: &Acc) {
     ];
     for (hcl, says, attr) in cases {
         tf.config(&acc.config(&hcl));
-        tf.plan().fails().says(says).says(attr);
+        tf.plan()
+            .assert_failure()
+            .assert_says(says)
+            .assert_says(attr);
     }
     // A registry that does not exist (yet) is a warning, not an error: the run may create it.
     tf.config(&acc.config(&base(
@@ -503,7 +510,7 @@ fn plan_time_errors(acc: &Acc) {
         ok_schedule,
         "",
     )));
-    tf.plan().succeeds().says("Registry not found");
+    tf.plan().assert_success().assert_says("Registry not found");
 }
 
 fn data_sources(acc: &Acc) {
@@ -539,23 +546,25 @@ output "a_patterns" { value = data.har_lifecycle_rule.a.filter_config.package_na
 output "names" { value = [for r in data.har_lifecycle_rules.all.rules : r.name] }
 output "enabled" { value = data.har_lifecycle_rule.a.enabled }"#,
     ));
-    tf.apply().succeeds();
-    tf.plan_detailed().is_empty();
+    tf.apply().assert_success();
+    tf.plan_detailed().assert_no_changes();
     tf.run(&["output", "-no-color", "a_patterns"])
-        .succeeds()
-        .says(r#""core-*","#);
+        .assert_success()
+        .assert_says(r#""core-*","#);
     tf.run(&["output", "-no-color", "names"])
-        .succeeds()
-        .says(r#""ds-a", "ds-b","#);
+        .assert_success()
+        .assert_says(r#""ds-a", "ds-b","#);
     tf.run(&["output", "-no-color", "enabled"])
-        .succeeds()
-        .says("true");
+        .assert_success()
+        .assert_says("true");
     tf.config(&acc.config(
         r#"data "har_lifecycle_rule" "missing" {
   rule_id = "nope"
 }"#,
     ));
-    tf.plan().fails().says("Lifecycle rule not found");
+    tf.plan()
+        .assert_failure()
+        .assert_says("Lifecycle rule not found");
 }
 
 fn example(rel: &str) -> String {
@@ -583,9 +592,10 @@ fn examples(acc: &Acc) {
     let (addr, documented_id) = line.split_once(' ').unwrap();
     assert_eq!(addr, address);
     let (scope, _) = documented_id.rsplit_once('/').unwrap();
-    tf.run(&["state", "rm", "-no-color", address]).succeeds();
-    import(&tf, address, &format!("{scope}/{rule_id}")).succeeds();
-    tf.plan_detailed().is_empty();
+    tf.run(&["state", "rm", "-no-color", address])
+        .assert_success();
+    import(&tf, address, &format!("{scope}/{rule_id}")).assert_success();
+    tf.plan_detailed().assert_no_changes();
 
     let d = acc.tf();
     d.config(&acc.config(""));
@@ -601,7 +611,7 @@ fn examples(acc: &Acc) {
         "-auto-approve",
         &format!("-var=rule_id={rule_id}"),
     ])
-    .succeeds();
+    .assert_success();
     let d = acc.tf();
     d.config(&acc.config(""));
     std::fs::write(
@@ -609,9 +619,9 @@ fn examples(acc: &Acc) {
         example("examples/data-sources/har_lifecycle_rules/data-source.tf"),
     )
     .unwrap();
-    d.apply().succeeds();
+    d.apply().assert_success();
     d.run(&["output", "-no-color", "cleanup_rules"])
-        .succeeds()
-        .says("nightly-cleanup");
-    tf.destroy().succeeds();
+        .assert_success()
+        .assert_says("nightly-cleanup");
+    tf.destroy().assert_success();
 }

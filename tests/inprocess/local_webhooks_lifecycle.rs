@@ -1,7 +1,7 @@
 //! har-local's contract for registry webhooks and lifecycle rules (issue 14), over real HTTP
 //! against the real binary with a real SQLite file.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::har_local::bodies::{upstream, virtual_registry};

@@ -3,12 +3,12 @@
 //! perpetual diff, drift, out-of-band delete, replacement on a registry change, import,
 //! `-generate-config-out`, plan-time errors, destroy, and the examples.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 
 use serde_json::{Value as Json, json};
-use support::acc::{Acc, Says, Scenario, apply_clean, attrs, import, run_all};
+use support::acc::{Acc, AssertSays, Scenario, apply_clean, attrs, import, run_all};
 
 const SCENARIOS: &[Scenario] = &[
     ("every_attribute", every_attribute),
@@ -119,7 +119,7 @@ resource "har_webhook" "w" {{
         )
     };
     tf.config(&acc.config(&full("Bearer first")));
-    tf.plan().succeeds().updates("har_webhook.w");
+    tf.plan().assert_success().assert_updates("har_webhook.w");
     // The masked value is the configured one in state, the placeholder on the server, and
     // the plan after apply is empty: no perpetual diff.
     apply_clean(&tf);
@@ -143,7 +143,7 @@ resource "har_webhook" "w" {{
 
     // A new masked value is a change, and reaches the server.
     tf.config(&acc.config(&full("Bearer second")));
-    tf.plan().succeeds().updates("har_webhook.w");
+    tf.plan().assert_success().assert_updates("har_webhook.w");
     apply_clean(&tf);
     let stored = stored_headers(acc, "notify");
     assert!(
@@ -153,7 +153,7 @@ resource "har_webhook" "w" {{
 
     // Back to the minimal configuration: unset optional attributes go back to their defaults.
     tf.config(&acc.config(&minimal));
-    tf.plan().succeeds().updates("har_webhook.w");
+    tf.plan().assert_success().assert_updates("har_webhook.w");
     apply_clean(&tf);
     let server = server_hook(acc, "acct/wh-all", "notify").unwrap();
     assert_eq!(server["enabled"], true);
@@ -161,7 +161,7 @@ resource "har_webhook" "w" {{
     assert_eq!(server["extraHeaders"], json!([]));
     assert!(server.get("secretIdentifier").is_none(), "{server}");
 
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
     assert!(server_hook(acc, "acct/wh-all", "notify").is_none());
     assert!(!acc.exists("acct/wh-all"));
 }
@@ -192,7 +192,9 @@ resource "har_webhook" "w" {{
         .client()
         .put(&hook_path("acct/wh-drift", "drifty"), &body);
     assert_eq!(r.status, 201, "{}", r.text());
-    tf.plan_detailed().has_changes().updates("har_webhook.w");
+    tf.plan_detailed()
+        .assert_changes()
+        .assert_updates("har_webhook.w");
     apply_clean(&tf);
     let server = server_hook(acc, "acct/wh-drift", "drifty").unwrap();
     assert_eq!(server["enabled"], true);
@@ -205,19 +207,21 @@ resource "har_webhook" "w" {{
         .client()
         .delete(&hook_path("acct/wh-drift", "drifty"));
     assert_eq!(r.status, 200, "{}", r.text());
-    tf.plan_detailed().has_changes().creates("har_webhook.w");
+    tf.plan_detailed()
+        .assert_changes()
+        .assert_creates("har_webhook.w");
     apply_clean(&tf);
     assert!(server_hook(acc, "acct/wh-drift", "drifty").is_some());
 
     // The registry deleted out of band takes the webhook with it: both are planned again.
     assert_eq!(acc.delete("acct/wh-drift").status, 200);
     tf.plan_detailed()
-        .has_changes()
-        .creates("har_registry.wh-drift")
-        .creates("har_webhook.w");
+        .assert_changes()
+        .assert_creates("har_registry.wh-drift")
+        .assert_creates("har_webhook.w");
     apply_clean(&tf);
     assert!(server_hook(acc, "acct/wh-drift", "drifty").is_some());
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }
 
 fn registry_change_replaces(acc: &Acc) {
@@ -239,12 +243,12 @@ resource "har_webhook" "w" {{
     tf.config(&acc.config(&cfg("wh-one")));
     apply_clean(&tf);
     tf.config(&acc.config(&cfg("wh-two")));
-    tf.plan().succeeds().replaces("har_webhook.w");
+    tf.plan().assert_success().assert_replaces("har_webhook.w");
     apply_clean(&tf);
     assert!(server_hook(acc, "acct/wh-one", "mover").is_none());
     assert!(server_hook(acc, "acct/wh-two", "mover").is_some());
     assert_eq!(attrs(&tf, "har_webhook.w")["id"], "acct/wh-two/mover");
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }
 
 fn import_and_generated_config(acc: &Acc) {
@@ -274,17 +278,17 @@ fn import_and_generated_config(acc: &Acc) {
   extra_headers = [{ key = "X-A", value = "1" }]
 }"#,
     ));
-    import(&tf, "har_webhook.w", "acct/imo/wh-imp/imported").succeeds();
-    tf.plan_detailed().is_empty();
+    import(&tf, "har_webhook.w", "acct/imo/wh-imp/imported").assert_success();
+    tf.plan_detailed().assert_no_changes();
     assert_eq!(
         attrs(&tf, "har_webhook.w")["id"],
         "acct/imo/wh-imp/imported"
     );
     tf.run(&["state", "rm", "-no-color", "har_webhook.w"])
-        .succeeds();
+        .assert_success();
     import(&tf, "har_webhook.w", "wh-imp-only")
-        .fails()
-        .says("webhook id");
+        .assert_failure()
+        .assert_says("webhook id");
 
     let plain = json!({"identifier": "plain", "name": "Plain", "url": "https://hooks.example.com/p",
         "enabled": true, "insecure": true, "triggers": ["ARTIFACT_DELETION"],
@@ -310,17 +314,17 @@ fn import_and_generated_config(acc: &Acc) {
         "-no-color",
         "-generate-config-out=generated.tf",
     ])
-    .succeeds()
-    .says("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.");
+    .assert_success()
+    .assert_says("Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.");
     let generated = std::fs::read_to_string(tf.work_dir().join("generated.tf")).unwrap();
     assert!(
         generated.contains(r#"resource "har_webhook" "g""#),
         "{generated}"
     );
     tf.apply()
-        .succeeds()
-        .says("1 imported, 0 added, 0 changed, 0 destroyed");
-    tf.plan_detailed().is_empty();
+        .assert_success()
+        .assert_says("1 imported, 0 added, 0 changed, 0 destroyed");
+    tf.plan_detailed().assert_no_changes();
 }
 
 fn plan_time_errors(acc: &Acc) {
@@ -366,7 +370,10 @@ fn plan_time_errors(acc: &Acc) {
             "resource \"har_webhook\" \"w\" {{\n  {}\n}}",
             fields.join("\n  ")
         )));
-        tf.plan().fails().says(says).says(attr);
+        tf.plan()
+            .assert_failure()
+            .assert_says(says)
+            .assert_says(attr);
     }
 }
 
@@ -409,26 +416,26 @@ output "masked" {{
 }}"#,
         registry("wh-ds")
     )));
-    tf.apply().succeeds();
-    tf.plan_detailed().is_empty();
+    tf.apply().assert_success();
+    tf.plan_detailed().assert_no_changes();
     tf.run(&["output", "-no-color", "a_url"])
-        .succeeds()
-        .says(r#""https://hooks.example.com/a""#);
+        .assert_success()
+        .assert_says(r#""https://hooks.example.com/a""#);
     tf.run(&["output", "-no-color", "ids"])
-        .succeeds()
-        .says(r#""alpha", "beta","#);
+        .assert_success()
+        .assert_says(r#""alpha", "beta","#);
     tf.run(&["output", "-no-color", "-raw", "masked"])
-        .succeeds()
-        .says("*******");
+        .assert_success()
+        .assert_says("*******");
     tf.config(&acc.config(
         r#"data "har_webhook" "missing" {
   registry   = "acct/wh-ds"
   identifier = "nope"
 }"#,
     ));
-    tf.plan().fails().says("Webhook not found");
+    tf.plan().assert_failure().assert_says("Webhook not found");
     tf.config(&acc.config(&registry("wh-ds")));
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }
 
 fn example(rel: &str) -> String {
@@ -454,12 +461,15 @@ fn examples(acc: &Acc) {
             continue;
         };
         let (address, id) = args.split_once(' ').unwrap();
-        tf.run(&["state", "rm", "-no-color", address]).succeeds();
-        import(&tf, address, id.trim()).succeeds();
+        tf.run(&["state", "rm", "-no-color", address])
+            .assert_success();
+        import(&tf, address, id.trim()).assert_success();
     }
     // After an import the masked value is unknown to Terraform: the only change planned is
     // sending the configured value again.
-    tf.plan_detailed().has_changes().updates("har_webhook.ci");
+    tf.plan_detailed()
+        .assert_changes()
+        .assert_updates("har_webhook.ci");
     apply_clean(&tf);
 
     for ds in ["har_webhook", "har_webhooks"] {
@@ -470,8 +480,8 @@ fn examples(acc: &Acc) {
             example(&format!("examples/data-sources/{ds}/data-source.tf")),
         )
         .unwrap();
-        d.apply().succeeds();
-        d.plan_detailed().is_empty();
+        d.apply().assert_success();
+        d.plan_detailed().assert_no_changes();
     }
-    tf.destroy().succeeds();
+    tf.destroy().assert_success();
 }
