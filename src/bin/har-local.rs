@@ -32,8 +32,22 @@ struct Args {
     #[arg(long, default_value = "normal", value_parser = ["full", "normal"])]
     durability: String,
     /// API key clients must send as `x-api-key`; generated (and printed on stderr) if absent.
-    #[arg(long, env = "HAR_LOCAL_API_KEY", hide_env_values = true)]
+    /// No commas or whitespace (a comma separates repeated header values).
+    #[arg(long, env = "HAR_LOCAL_API_KEY", hide_env_values = true, value_parser = api_key)]
     api_key: Option<String>,
+    /// How long a client may take to send the request headers (e.g. 10, 10s, 500ms; at most 30s).
+    #[arg(long, default_value = "10s", value_parser = local::limits::parse_timeout)]
+    header_timeout: std::time::Duration,
+    /// How long a client may take to send the request body after the headers (at most 30s).
+    #[arg(long, default_value = "30s", value_parser = local::limits::parse_timeout)]
+    body_timeout: std::time::Duration,
+    /// How long a connection may stay open with no request in progress (at most 30s).
+    #[arg(long, default_value = "30s", value_parser = local::limits::parse_timeout)]
+    idle_timeout: std::time::Duration,
+    /// Open connections at most; at the cap the oldest connection not running a request is
+    /// closed. Keep it well below the open-file limit (ulimit -n).
+    #[arg(long, default_value_t = 512, value_parser = local::limits::parse_max_connections)]
+    max_connections: usize,
     /// The account served; scopes `ACCOUNT[/org[/project]]` exist on first use.
     #[arg(long, default_value = "default")]
     account: String,
@@ -64,6 +78,14 @@ struct Args {
     /// Inject faults only before the request takes effect, or only after (answer lost).
     #[arg(long, value_parser = ["before", "after"])]
     fault_phase: Option<String>,
+}
+
+/// Empty means "generate one", as when the flag is absent.
+fn api_key(s: &str) -> Result<String, String> {
+    if s.is_empty() {
+        return Ok(String::new());
+    }
+    local::check_api_key(s).map(|()| s.to_string())
 }
 
 fn fault_rate(s: &str) -> Result<f64, String> {
@@ -125,6 +147,12 @@ async fn run(args: Args) -> Result<(), String> {
         account: args.account,
         pkg_base_url: args.pkg_base_url,
     };
+    let limits = local::Limits {
+        header_timeout: args.header_timeout,
+        body_timeout: args.body_timeout,
+        idle_timeout: args.idle_timeout,
+        max_connections: args.max_connections,
+    };
     let state =
         local::open(&config).map_err(|e| format!("cannot open database {}: {e}", args.db))?;
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -155,12 +183,12 @@ async fn run(args: Args) -> Result<(), String> {
         });
         tracing::warn!(rate, seed = args.fault_seed, "fault injection on");
         let app = faults.wrap(local::router(state.clone()));
-        let result = local::serve_app(listener, app, &state, shutdown_signal()).await;
+        let result = local::serve_app(listener, app, &state, limits, shutdown_signal()).await;
         // Plain stderr, whatever RUST_LOG says: tests and users read the figures here.
         eprintln!("har-local: faults injected: {}", faults.counts());
         result.map_err(|e| format!("server error: {e}"))?;
     } else {
-        local::serve(listener, state, shutdown_signal())
+        local::serve(listener, state, limits, shutdown_signal())
             .await
             .map_err(|e| format!("server error: {e}"))?;
     }

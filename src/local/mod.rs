@@ -7,6 +7,8 @@ pub(crate) mod error;
 pub mod faults;
 pub(crate) mod lifecycle_service;
 pub(crate) mod lifecycle_store;
+pub mod limits;
+mod listener;
 pub(crate) mod routes;
 pub(crate) mod service;
 pub(crate) mod store;
@@ -17,8 +19,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::serve::ListenerExt;
-
+pub use limits::Limits;
 pub use routes::{AppState, router};
 pub use store::{DbLocation, Durability, Store, StoreError};
 
@@ -45,35 +46,47 @@ pub fn open(config: &Config) -> Result<AppState, StoreError> {
     })
 }
 
-/// Serves [`router`] until `shutdown` resolves, lets running requests finish, then closes the
-/// store (the writer drains its queue first).
+/// Serves [`router`] under `limits` until `shutdown` resolves, lets running requests
+/// finish, then closes the store (the writer drains its queue first).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
+    limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state.clone());
-    serve_app(listener, app, &state, shutdown).await
+    serve_app(listener, app, &state, limits, shutdown).await
 }
 
 /// Like [`serve`], for a router wrapped in extra layers (e.g. fault injection:
-/// `serve_app(listener, router(state.clone()).layer(faults), &state, shutdown)`).
+/// `serve_app(listener, faults.wrap(router(state.clone())), &state, limits, shutdown)`).
 pub async fn serve_app(
     listener: tokio::net::TcpListener,
     app: axum::Router,
     state: &AppState,
+    limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let store = Arc::clone(state.service.store());
-    let listener = listener.tap_io(|tcp| {
-        // Small request/response pairs: don't let Nagle hold them back.
-        let _ = tcp.set_nodelay(true);
-    });
-    let result = axum::serve(listener, app.into_make_service())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = listener::serve(listener, app, limits, shutdown).await;
     store.shutdown();
     result
+}
+
+/// An API key har-local can check: not empty, no commas (a comma separates repeated
+/// `x-api-key` values, so such a key could never match) and no whitespace (trimmed away).
+pub fn check_api_key(key: &str) -> Result<(), String> {
+    if key.is_empty() {
+        return Err("the API key is empty".into());
+    }
+    if key.contains(',') || key.chars().any(char::is_whitespace) {
+        return Err(
+            "the API key must not contain commas or whitespace: clients send it in the \
+             x-api-key header, where a comma separates values and spaces are trimmed"
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 /// The address a `--listen` value names; `localhost` is loopback.

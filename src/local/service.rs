@@ -62,7 +62,10 @@ impl Service {
         Ok(scope)
     }
 
+    /// The served account, and Harness identifiers for org and project.
     fn check_account(&self, scope: &Scope) -> Result<(), ApiError> {
+        rules::check_space(scope.org.as_deref(), scope.project.as_deref())
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
         if scope.account != self.account {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
@@ -379,7 +382,10 @@ fn validate_upstream(
     .into_iter()
     .filter_map(nonempty)
     {
-        let ok = Scope::parse(path).is_ok_and(|s| s.account == account);
+        let ok = Scope::parse(path).is_ok_and(|s| {
+            s.account == account
+                && rules::check_space(s.org.as_deref(), s.project.as_deref()).is_ok()
+        });
         if !ok {
             return Err(ApiError::bad_request(format!(
                 "secret space path not found: {path} (a scope of account '{account}')"

@@ -2,6 +2,7 @@
 //! services, health, and the `--debug` reattach mode. Knows the protocol, not HAR.
 
 pub mod handshake;
+mod incoming;
 pub(crate) mod logging;
 pub(crate) mod services;
 pub(crate) mod tls;
@@ -11,9 +12,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::StreamExt;
-use tokio_stream::wrappers::TcpListenerStream;
-use tonic::transport::{Server, ServerTlsConfig};
+use tonic::transport::Server;
 
 use crate::framework::Provider;
 use crate::framework::server::FrameworkServer;
@@ -21,16 +20,18 @@ use crate::protocol::proto::plugin as pb;
 use crate::protocol::proto::tfplugin6::provider_server::ProviderServer;
 use handshake::PluginEnv;
 pub use services::ShutdownSignal;
+pub use tls::{PluginTls, server_tls};
 
 /// 256 MiB, as terraform-plugin-go: large states must not hit tonic's 4 MiB default.
 const MAX_MESSAGE_SIZE: usize = 256 << 20;
 
 /// Serve every service on `listener` until `shutdown` is triggered (by the caller or by
 /// GRPCController/Shutdown). Used by the plugin, by `--debug`, and by in-process tests.
+/// With `tls`, only a client presenting the pinned certificate is served (see [`tls`]).
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
     provider: Arc<dyn Provider>,
-    tls: Option<ServerTlsConfig>,
+    tls: Option<Arc<PluginTls>>,
     shutdown: ShutdownSignal,
 ) -> Result<(), tonic::transport::Error> {
     let (health, health_service) = tonic_health::server::health_reporter();
@@ -39,20 +40,9 @@ pub async fn serve_on(
         .set_service_status("plugin", tonic_health::ServingStatus::Serving)
         .await;
 
-    let mut builder = Server::builder();
-    if let Some(tls) = tls {
-        builder = builder.tls_config(tls)?;
-    }
-    // tonic's own TCP_NODELAY applies only to listeners it binds itself; ours must set it
-    // on every accepted socket, or Nagle + delayed ACKs slow each small RPC (measured 4x
-    // on a 1000-resource plan).
-    let incoming = TcpListenerStream::new(listener).map(|conn| {
-        conn.and_then(|s| {
-            s.set_nodelay(true)?;
-            Ok(s)
-        })
-    });
-    let router = builder
+    // TLS is terminated by us (incoming.rs): tonic's ServerTlsConfig has no hook for a
+    // client check that pins one certificate.
+    let router = Server::builder()
         .add_service(
             ProviderServer::new(FrameworkServer::new(provider))
                 .max_decoding_message_size(MAX_MESSAGE_SIZE)
@@ -75,9 +65,18 @@ pub async fn serve_on(
         ))
         .add_service(health_service);
     let signal = shutdown.clone();
-    router
-        .serve_with_incoming_shutdown(incoming, async move { signal.wait().await })
-        .await
+    let stop = async move { signal.wait().await };
+    match tls {
+        Some(tls) => {
+            let conns = incoming::tls(listener, tls.acceptor.clone(), Arc::clone(&tls.refused));
+            router.serve_with_incoming_shutdown(conns, stop).await
+        }
+        None => {
+            router
+                .serve_with_incoming_shutdown(incoming::plain(listener), stop)
+                .await
+        }
+    }
 }
 
 fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
@@ -112,11 +111,19 @@ fn run_plugin_env(provider: Arc<dyn Provider>, env: PluginEnv) -> Result<(), Str
     let listener = handshake::bind(&env).map_err(|e| e.to_string())?;
     listener.set_nonblocking(true).map_err(|e| e.to_string())?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let cert = match &env.client_cert {
+    let tls = match &env.client_cert {
         Some(pem) => Some(tls::server_tls(pem).map_err(|e| e.to_string())?),
-        None => None,
+        None => {
+            // go-plugin's client sets no PLUGIN_CLIENT_CERT only when TLS is off on its side
+            // (TF_DISABLE_PLUGIN_TLS): it then speaks plaintext, and so must we.
+            tracing::warn!(
+                "PLUGIN_CLIENT_CERT is not set (TF_DISABLE_PLUGIN_TLS?): serving without TLS \
+                 and without client authentication; any local process can call this provider"
+            );
+            None
+        }
     };
-    let line = handshake::handshake_line(addr, cert.as_ref().map(|c| c.der.as_slice()));
+    let line = handshake::handshake_line(addr, tls.as_ref().map(|c| c.der.as_slice()));
     // The socket is bound and listening, so Terraform's connection waits in the kernel's
     // backlog: the line can go out before the runtime exists (start-up time matters,
     // Terraform starts the provider for every command).
@@ -164,7 +171,7 @@ fn run_plugin_env(provider: Arc<dyn Provider>, env: PluginEnv) -> Result<(), Str
                 }
             });
         }
-        serve_on(listener, provider, cert.map(|c| c.tls), shutdown)
+        serve_on(listener, provider, tls.map(Arc::new), shutdown)
             .await
             .map_err(|e| e.to_string())
     })?;
@@ -184,7 +191,13 @@ pub fn run_debug(provider: Arc<dyn Provider>, provider_address: &str) -> ExitCod
                 .map_err(|e| e.to_string())?;
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
             let json = handshake::reattach_json(provider_address, addr);
-            eprintln!("Provider started in debug mode. To attach Terraform, run in your shell:\n");
+            // TF_REATTACH_PROVIDERS carries no certificate, so Terraform can only attach in
+            // plaintext: debug mode is for a developer's own machine.
+            eprintln!(
+                "Provider started in debug mode on {addr}: plaintext, no client \
+                 authentication; any local process can call it. Use it on your own machine \
+                 only.\n\nTo attach Terraform, run in your shell:\n"
+            );
             {
                 let mut out = std::io::stdout().lock();
                 writeln!(out, "TF_REATTACH_PROVIDERS='{json}'").map_err(|e| e.to_string())?;

@@ -32,6 +32,11 @@ impl ShutdownSignal {
         self.tx.send_replace(true);
     }
 
+    /// Whether `trigger` has been called.
+    pub fn is_triggered(&self) -> bool {
+        *self.tx.borrow()
+    }
+
     /// Resolves once `trigger` has been called.
     pub(crate) async fn wait(&self) {
         let mut rx = self.tx.subscribe();

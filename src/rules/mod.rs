@@ -15,6 +15,7 @@
 //! | upstream_proxies | [`check_link`] with [`LinkLevel::Product`] (provider) or [`LinkLevel::Api`] (server) |
 //! | webhook attributes | [`webhook`] |
 //! | lifecycle rule attributes | [`lifecycle`] |
+//! | org / project of a space ref | [`check_space`] |
 //!
 //! Sources: `docs/design/har-api.md` §3 (OSS `utils.go`,
 //! `registry/app/helpers/pkg/*.go`) and docs/design/product.md ("Names", `har_upstream_proxy`).
@@ -25,6 +26,7 @@ mod link;
 mod names;
 mod package;
 mod source;
+mod space;
 mod time;
 mod url;
 pub mod webhook;
@@ -34,6 +36,7 @@ pub(crate) use link::{LinkLevel, LinkTarget, check_link};
 pub(crate) use names::{NameError, NameLevel, check_identifier};
 pub(crate) use package::{PackageType, RegistryType};
 pub(crate) use source::{Source, check_source_for, check_url_for_source, stored_url_for_source};
+pub(crate) use space::check_space;
 pub(crate) use time::rfc3339_utc;
 pub(crate) use url::{check_url, http_url_problem, is_ecr_url, normalize_url};
 

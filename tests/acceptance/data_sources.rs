@@ -31,7 +31,7 @@ fn data_sources() {
         "description": "main", "config": {"type": "VIRTUAL", "upstreamProxies": ["ds-hub", "ds-ecr"]}}),
     );
     post(
-        json!({"identifier": "ds-helm", "packageType": "HELM", "parentRef": "acct/ds-org",
+        json!({"identifier": "ds-helm", "packageType": "HELM", "parentRef": "acct/ds_org",
         "config": {"type": "VIRTUAL"}}),
     );
 
@@ -42,7 +42,7 @@ fn data_sources() {
 }
 data "har_registry" "helm" {
   identifier = "ds-helm"
-  org_id     = "ds-org"
+  org_id     = "ds_org"
 }
 data "har_upstream_proxy" "ecr" {
   identifier = "ds-ecr"
@@ -64,8 +64,8 @@ output "order" {
     assert_eq!(docker["description"], "main");
     assert_eq!(docker["package_type"], "DOCKER");
     let helm = attrs(&tf, "data.har_registry.helm");
-    assert_eq!(helm["id"], "acct/ds-org/ds-helm");
-    assert_eq!(helm["org_id"], "ds-org");
+    assert_eq!(helm["id"], "acct/ds_org/ds-helm");
+    assert_eq!(helm["org_id"], "ds_org");
     let ecr = attrs(&tf, "data.har_upstream_proxy.ecr");
     assert_eq!(ecr["source"], "AwsEcr");
     assert_eq!(

@@ -4,12 +4,13 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::plugin_tls::{self, ClientCert, Tls};
 use base64::Engine;
 use terraform_provider_har::protocol::proto::plugin::Empty;
 use terraform_provider_har::protocol::proto::plugin::grpc_controller_client::GrpcControllerClient;
 use terraform_provider_har::protocol::proto::tfplugin6::get_provider_schema;
 use terraform_provider_har::protocol::proto::tfplugin6::provider_client::ProviderClient;
-use tonic::transport::{Certificate, Channel, ClientTlsConfig};
+use tonic::transport::Channel;
 
 const COOKIE: (&str, &str) = (
     "TF_PLUGIN_MAGIC_COOKIE",
@@ -25,18 +26,6 @@ fn binary() -> Command {
         .env_remove("PLUGIN_MAX_PORT")
         .stdin(Stdio::null());
     c
-}
-
-/// A client certificate like Terraform's: self-signed, CA, `localhost` (Terraform uses
-/// P-521, which ring cannot generate; P-384 plays the same role).
-fn client_cert_pem() -> String {
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384).expect("key");
-    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).expect("params");
-    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    params
-        .distinguished_name
-        .push(rcgen::DnType::OrganizationName, "HashiCorp");
-    params.self_signed(&key).expect("cert").pem()
 }
 
 struct Started {
@@ -77,22 +66,10 @@ fn wait_for_exit(child: &mut Child) -> std::process::ExitStatus {
     }
 }
 
-fn der_to_pem(der: &[u8]) -> String {
-    let b64 = base64::engine::general_purpose::STANDARD.encode(der);
-    let body: Vec<&str> = b64
-        .as_bytes()
-        .chunks(64)
-        .map(|c| std::str::from_utf8(c).expect("ascii"))
-        .collect();
-    format!(
-        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
-        body.join("\n")
-    )
-}
-
 #[tokio::test]
 async fn automtls_handshake_serves_the_protocol_and_shutdown_ends_the_process() {
-    let client_pem = client_cert_pem();
+    let terraform = ClientCert::terraform_like();
+    let client_pem = terraform.pem.clone();
     let mut p = start(&[
         ("PLUGIN_PROTOCOL_VERSIONS", "5,6"),
         ("PLUGIN_MIN_PORT", "10000"),
@@ -114,14 +91,21 @@ async fn automtls_handshake_serves_the_protocol_and_shutdown_ends_the_process() 
         .decode(&f[5])
         .expect("certificate is unpadded standard base64");
 
-    let tls = ClientTlsConfig::new()
-        .ca_certificate(Certificate::from_pem(der_to_pem(&der)))
-        .domain_name("localhost");
-    let channel = Channel::from_shared(format!("https://{addr}"))
-        .expect("uri")
-        .tls_config(tls)
-        .expect("tls config")
-        .connect()
+    // Another client first: refused, and its Shutdown must not stop the provider.
+    let stranger = ClientCert::terraform_like();
+    if let Ok(channel) = plugin_tls::connect(addr, &der, Some(&stranger), Tls::V13).await {
+        let stop = GrpcControllerClient::new(channel).shutdown(Empty {}).await;
+        assert!(stop.is_err(), "Shutdown served to another certificate");
+    }
+    if let Ok(channel) = plugin_tls::connect(addr, &der, None, Tls::V13).await {
+        let stop = GrpcControllerClient::new(channel).shutdown(Empty {}).await;
+        assert!(
+            stop.is_err(),
+            "Shutdown served to a client without certificate"
+        );
+    }
+
+    let channel = plugin_tls::connect(addr, &der, Some(&terraform), Tls::V13)
         .await
         .expect("TLS connection to the provider");
 

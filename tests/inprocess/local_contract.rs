@@ -556,7 +556,7 @@ fn unknown_registries_and_other_accounts() {
     // Scopes exist on first use, at every depth.
     create(
         &mut c,
-        virtual_registry("acct/new-org/new-proj", "deep", "DOCKER", &[]),
+        virtual_registry("acct/new_org/new_proj", "deep", "DOCKER", &[]),
     );
     let r = c.post(
         &format!("{API}/registry"),
