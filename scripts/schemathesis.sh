@@ -64,6 +64,14 @@ curl -sf -o /dev/null -X POST -H "x-api-key: $API_KEY" -H 'content-type: applica
   -d '{"metadata":[{"key":"scanned","value":"yes","type":"AUTO"}]}' \
   "$BASE/api/v3/registries/$HAR_UUID/metadata"
 
+# A webhook and a lifecycle rule, so that their GET/PUT/DELETE see existing ones too.
+curl -sf -o /dev/null -H "x-api-key: $API_KEY" -H 'content-type: application/json' \
+  -d '{"identifier":"notify","name":"Notify","url":"https://hooks.example.com/har","enabled":true,"insecure":false,"triggers":["ARTIFACT_CREATION"]}' \
+  "$BASE/api/v1/registry/acct/org/docker-main/+/webhooks"
+curl -sf -o /dev/null -H "x-api-key: $API_KEY" -H 'content-type: application/json' \
+  -d '{"name":"keep","action":"PROTECT","applyTo":{"mode":"ALL_IN_SCOPE"}}' \
+  "$BASE/api/v3/lifecycle/rules?account_identifier=acct"
+
 # From the temp dir: schemathesis keeps a `.schemathesis/` cache in its working directory, and
 # reads schemathesis.toml from there: the v3 operations run against the registry above.
 cd "$WORK"
@@ -80,7 +88,7 @@ run() {
     --max-time 90 \
     "$@"
 }
-# v1 (registries) and v3 (metadata) live under different bases. v3 first: the v1 run's
+# v1 (registries, webhooks) and v3 (metadata, lifecycle rules) live under different bases. v3 first: the v1 run's
 # DELETEs may remove the registry the v3 operations are pointed at.
 run --url "$BASE/api/v3" --include-tag v3 --report-dir "$WORK/report-v3"
 run --url "$BASE/api/v1" --exclude-tag v3 --report-dir "$WORK/report-v1"

@@ -8,6 +8,10 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+// Webhooks and lifecycle rules, one file each.
+pub mod lifecycle;
+pub mod webhook;
+
 /// `{"status":"SUCCESS","data":...}`: every success body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope<T> {

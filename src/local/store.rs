@@ -67,6 +67,10 @@ const MIGRATIONS: &[&str] = &[
         entry_type  TEXT NOT NULL,
         UNIQUE (registry_id, key)
     );",
+    // 3: registry webhooks; they go with their registry (local/webhook_store.rs).
+    crate::local::webhook_store::SCHEMA,
+    // 4: lifecycle rules (local/lifecycle_store.rs).
+    crate::local::lifecycle_store::SCHEMA,
 ];
 
 const READERS: usize = 4;

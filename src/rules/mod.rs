@@ -19,6 +19,8 @@
 //! | cleanup_policy | [`check_cleanup_entry`] |
 //! | scanners | [`ScannerName::parse`] |
 //! | debian_config | [`check_debian_config_allowed`], [`IndexCompression::parse`] |
+//! | webhook attributes | [`webhook`] |
+//! | lifecycle rule attributes | [`lifecycle`] |
 //! | org / project of a space ref | [`check_space`] |
 //!
 //! Sources: `docs/design/har-api.md` §3 (OSS `utils.go`,
@@ -28,6 +30,7 @@ mod auth;
 mod cache_ttl;
 mod cleanup;
 mod firewall;
+pub mod lifecycle;
 mod link;
 mod metadata;
 mod names;
@@ -37,6 +40,7 @@ mod source;
 mod space;
 mod time;
 mod url;
+pub mod webhook;
 
 pub(crate) use auth::{AuthError, AuthRefs, AuthType, check_auth};
 pub(crate) use cache_ttl::check_cache_ttl;

@@ -5,9 +5,11 @@
 //! around [`router`], so they never touch a handler.
 
 mod extract;
+mod lifecycle;
 mod list;
 mod metadata;
 mod registry;
+mod webhook;
 
 use std::sync::Arc;
 
@@ -33,19 +35,21 @@ pub struct AppState {
 fn api() -> Router<AppState> {
     Router::new()
         .route("/registry", post(registry::create))
+        // Registries and their webhooks (`webhook.rs` dispatches on the path).
         .route(
             "/registry/{*reference}",
-            get(registry::get)
-                .put(registry::update)
-                .delete(registry::delete),
+            get(webhook::get)
+                .post(webhook::post)
+                .put(webhook::put)
+                .delete(webhook::delete),
         )
         .route("/spaces/{*rest}", get(list::list))
         .method_not_allowed_fallback(method_not_allowed)
 }
 
-/// The v3 routes (relative to `/api/v3`): registry metadata.
+/// The v3 routes (relative to `/api/v3`): registry metadata and lifecycle rules.
 fn api_v3() -> Router<AppState> {
-    Router::new()
+    lifecycle::api()
         .route(
             "/registries/{uuid}/metadata",
             get(metadata::get).put(metadata::put).post(metadata::post),
