@@ -531,6 +531,15 @@ fn migrated_lifecycle_rules_plan_clean_and_stay_untouched() {
     ])
     .assert_success()
     .assert_says("Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.");
+    let generated =
+        std::fs::read_to_string(tf.work_dir().join("generated.tf")).expect("generated.tf");
+    for want in [
+        r#"resource "har_lifecycle_rule" "proj_unused_0""#,
+        r#"registries = ["mgl-snap"]"#,
+        r#""*-SNAPSHOT""#,
+    ] {
+        assert!(generated.contains(want), "no {want} in:\n{generated}");
+    }
     tf.apply()
         .assert_success()
         .assert_says("3 imported, 0 added, 0 changed, 0 destroyed");
