@@ -23,12 +23,13 @@ use crate::framework::{
     ReadRequest, ReadResponse, RequiresReplace, Resource, Schema, Type, UpdateRequest,
     UpdateResponse, UseStateForUnknown, ValidateRequest, Value,
 };
+use crate::provider::attrs::scope_segment_rule;
 use crate::provider::context::Shared;
-use crate::rules::PackageType;
 use crate::rules::lifecycle::{
     Action, ApplyMode, CriterionType, FilterList, Match, Unit, check_action_parts, check_apply_to,
     check_criteria_types, check_criterion, check_cron, check_filter_lists, check_timezone,
 };
+use crate::rules::{PackageType, SpaceLevel};
 
 pub(crate) const TYPE_NAME: &str = "har_lifecycle_rule";
 
@@ -156,11 +157,13 @@ pub(crate) fn schema() -> Schema {
                 .optional()
                 .computed()
                 .description("Org of the rule; defaults to the provider's `org_id`. Changing it replaces the rule.")
+                .validate(scope_segment_rule(A.org_id, SpaceLevel::Org))
                 .plan_modifier(RequiresReplace),
             Attribute::string(A.project_id)
                 .optional()
                 .computed()
                 .description("Project of the rule (needs an org); defaults to the provider's `project_id`. Changing it replaces the rule.")
+                .validate(scope_segment_rule(A.project_id, SpaceLevel::Project))
                 .plan_modifier(RequiresReplace),
             Attribute::string(A.name)
                 .required()

@@ -58,7 +58,7 @@ pub(crate) use scanners::{
 pub(crate) use source::{
     Source, check_source_for, check_url_for_source, matrix_summary, stored_url_for_source,
 };
-pub(crate) use space::check_space;
+pub(crate) use space::{SpaceLevel, check_space, check_space_segment};
 pub(crate) use time::rfc3339_utc;
 pub(crate) use url::{check_url, http_url_problem, is_ecr_url, normalize_url};
 
