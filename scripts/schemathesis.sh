@@ -49,27 +49,49 @@ fi
 BASE=${LINE#har-local listening on }
 echo "har-local at $BASE"
 
-# A few registries so that GET/PUT/DELETE and the list also see existing ones.
+# A few registries so that GET/PUT/DELETE and the list also see existing ones; the last one's
+# uuid is what the v3 metadata operations are run against.
 for body in \
   '{"identifier":"hub","packageType":"DOCKER","parentRef":"acct","config":{"type":"UPSTREAM","source":"Dockerhub","authType":"Anonymous"}}' \
+  '{"identifier":"central","packageType":"MAVEN","parentRef":"acct","config":{"type":"UPSTREAM","source":"MavenCentral","authType":"Anonymous","firewallMode":"ENABLED","metadataCacheTTL":3600,"negativeCacheTTL":60}}' \
+  '{"identifier":"deb-main","packageType":"DEBIAN","parentRef":"acct","isPublic":true,"scanners":[{"name":"GRYPE"}],"policyRefs":["p1"],"config":{"type":"VIRTUAL","debianConfig":{"optionalIndexCompressionFormats":[".xz"]}}}' \
   '{"identifier":"docker-main","packageType":"DOCKER","parentRef":"acct/org","config":{"type":"VIRTUAL","upstreamProxies":["hub"]}}'; do
-  curl -sf -o /dev/null -H "x-api-key: $API_KEY" -H 'content-type: application/json' \
-    -d "$body" "$BASE/api/v1/registry"
+  CREATED=$(curl -sf -H "x-api-key: $API_KEY" -H 'content-type: application/json' \
+    -d "$body" "$BASE/api/v1/registry")
 done
+HAR_UUID=$(printf '%s' "$CREATED" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["uuid"])')
+curl -sf -o /dev/null -X POST -H "x-api-key: $API_KEY" -H 'content-type: application/json' \
+  -d '{"metadata":[{"key":"scanned","value":"yes","type":"AUTO"}]}' \
+  "$BASE/api/v3/registries/$HAR_UUID/metadata"
 
-# From the temp dir: schemathesis keeps a `.schemathesis/` cache in its working directory.
+# A webhook and a lifecycle rule, so that their GET/PUT/DELETE see existing ones too.
+curl -sf -o /dev/null -H "x-api-key: $API_KEY" -H 'content-type: application/json' \
+  -d '{"identifier":"notify","name":"Notify","url":"https://hooks.example.com/har","enabled":true,"insecure":false,"triggers":["ARTIFACT_CREATION"]}' \
+  "$BASE/api/v1/registry/acct/org/docker-main/+/webhooks"
+curl -sf -o /dev/null -H "x-api-key: $API_KEY" -H 'content-type: application/json' \
+  -d '{"name":"keep","action":"PROTECT","applyTo":{"mode":"ALL_IN_SCOPE"}}' \
+  "$BASE/api/v3/lifecycle/rules?account_identifier=acct"
+
+# From the temp dir: schemathesis keeps a `.schemathesis/` cache in its working directory, and
+# reads schemathesis.toml from there: the v3 operations run against the registry above.
 cd "$WORK"
-"$VENV/bin/schemathesis" run "$ROOT/docs/api/har-local.openapi.yaml" \
-  --url "$BASE/api/v1" \
-  --header "x-api-key: $API_KEY" \
-  --checks not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance \
-  --max-examples "$MAX_EXAMPLES" \
-  --phases examples,coverage,fuzzing \
-  --seed 1 \
-  --workers 1 \
-  --request-timeout 10 \
-  --max-time 90 \
-  --report-dir "$WORK/report"
+printf '[parameters]\n"path.uuid" = "%s"\n' "$HAR_UUID" >schemathesis.toml
+run() {
+  "$VENV/bin/schemathesis" run "$ROOT/docs/api/har-local.openapi.yaml" \
+    --header "x-api-key: $API_KEY" \
+    --checks not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance \
+    --max-examples "$MAX_EXAMPLES" \
+    --phases examples,coverage,fuzzing \
+    --seed 1 \
+    --workers 1 \
+    --request-timeout 10 \
+    --max-time 90 \
+    "$@"
+}
+# v1 (registries, webhooks) and v3 (metadata, lifecycle rules) live under different bases. v3 first: the v1 run's
+# DELETEs may remove the registry the v3 operations are pointed at.
+run --url "$BASE/api/v3" --include-tag v3 --report-dir "$WORK/report-v3"
+run --url "$BASE/api/v1" --exclude-tag v3 --report-dir "$WORK/report-v1"
 
 if grep -q panicked "$WORK/stderr"; then
   echo "har-local panicked:" >&2; cat "$WORK/stderr" >&2; exit 1

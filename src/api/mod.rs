@@ -2,11 +2,14 @@
 
 pub mod client;
 pub mod error;
+pub mod lifecycle;
+pub mod metadata;
 pub mod model;
 pub mod redact;
 pub mod refs;
 pub mod retry;
 pub mod stop;
+pub mod webhook;
 
 pub use client::{Client, Config, Deleted, ListQuery, ListScope, USER_AGENT};
 pub use error::Error;

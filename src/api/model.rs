@@ -8,6 +8,10 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+// Webhooks and lifecycle rules, one file each.
+pub mod lifecycle;
+pub mod webhook;
+
 /// `{"status":"SUCCESS","data":...}`: every success body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope<T> {
@@ -82,10 +86,25 @@ pub struct RegistryRequest {
     pub blocked_pattern: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cleanup_policy: Option<Vec<CleanupPolicy>>,
+    /// Always sent (the official provider's `omitempty` can never turn it off again).
     #[serde(default)]
     pub is_public: bool,
+    /// SaaS only: `[{"name":"AQUA_TRIVY"|"GRYPE"}]`. `None` leaves the key out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scanners: Option<Vec<Scanner>>,
+    /// SaaS only, in the official Go client's request model (its answer model has no such
+    /// field): references to policy sets.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_refs: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<RegistryConfig>,
+}
+
+/// `scanners[]`: a security scanner run on every artifact the registry takes in.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Scanner {
+    #[serde(default)]
+    pub name: String,
 }
 
 /// `config`: a flat object discriminated by `type`.
@@ -117,6 +136,20 @@ pub struct VirtualConfig {
     /// `[]` when there are none.
     #[serde(default, deserialize_with = "null_as_empty")]
     pub upstream_proxies: Vec<String>,
+    /// SaaS, DEBIAN only: which architectures to index from upstreams and which extra index
+    /// compressions to write. The server fills defaults (`amd64`, `i386`, `arm64`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub debian_config: Option<DebianConfig>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DebianConfig {
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub remote_indexed_architectures: Vec<String>,
+    /// `.xz` is the only value the API names.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub optional_index_compression_formats: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -135,6 +168,23 @@ pub struct UpstreamConfig {
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_url_suffix: Option<String>,
+    /// SaaS `firewallMode`: `ALLOW`, `ENABLED` or `QUARANTINE` (`rules::FirewallMode`; the
+    /// open-source server's `upstreamProxyConfigFirewallMode` is a different field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firewall_mode: Option<String>,
+    /// SaaS, seconds, MAVEN only (`rules::check_cache_ttl`).
+    #[serde(
+        rename = "metadataCacheTTL",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metadata_cache_ttl: Option<i64>,
+    #[serde(
+        rename = "negativeCacheTTL",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub negative_cache_ttl: Option<i64>,
 }
 
 /// `config.auth`: the fields of `UserPassword` and `AccessKeySecretKey` side by side, since
@@ -219,6 +269,17 @@ pub struct Registry {
     pub modified_at: String,
     #[serde(default)]
     pub is_public: bool,
+    /// SaaS: `null` or absent when there are none.
+    #[serde(
+        default,
+        deserialize_with = "null_as_empty",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub scanners: Vec<Scanner>,
+    /// har-local answers with what it stored; the SaaS answer model has no such field, and a
+    /// client reading an answer without it keeps what it sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_refs: Option<Vec<String>>,
 }
 
 /// `data` of `GET /spaces/{scope}/+/registries`. `page` is 0-based.
@@ -266,6 +327,56 @@ pub struct RegistryMetadata {
     pub is_public: bool,
 }
 
+// ---- v3 registry metadata (`api/metadata.rs` has the calls) ----
+
+/// One entry as the API answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub key: String,
+    #[serde(default)]
+    pub value: String,
+    /// `MANUAL` or `AUTO`; an entry without one counts as `MANUAL`.
+    #[serde(rename = "type", default = "manual")]
+    pub entry_type: String,
+}
+
+fn manual() -> String {
+    "MANUAL".into()
+}
+
+impl MetadataEntry {
+    pub fn is_auto(&self) -> bool {
+        self.entry_type.eq_ignore_ascii_case("AUTO")
+    }
+}
+
+/// `{"data":[...]}`: the answer of every metadata call.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MetadataList {
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub data: Vec<MetadataEntry>,
+}
+
+/// One entry of a PUT or POST body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataItem {
+    pub key: String,
+    pub value: String,
+    /// Not sent by the provider. har-local accepts `"AUTO"` here on POST so that tests can
+    /// stand in for the system setting an entry; the real API's body has key and value only.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub entry_type: Option<String>,
+}
+
+/// `{"metadata":[...]}`: the body of PUT and POST.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct MetadataRequest {
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub metadata: Vec<MetadataItem>,
+}
+
 fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
@@ -302,7 +413,8 @@ mod tests {
         assert_eq!(
             req.config,
             Some(RegistryConfig::Virtual(VirtualConfig {
-                upstream_proxies: vec!["dockerhub-proxy".into()]
+                upstream_proxies: vec!["dockerhub-proxy".into()],
+                debian_config: None,
             }))
         );
     }
@@ -325,6 +437,38 @@ mod tests {
     }
 
     #[test]
+    fn reads_and_writes_the_saas_fields() {
+        let body = r#"{"identifier":"m","packageType":"MAVEN","isPublic":true,
+            "scanners":[{"name":"GRYPE"}],"policyRefs":["acct.p1"],
+            "config":{"type":"UPSTREAM","authType":"Anonymous","source":"MavenCentral",
+              "firewallMode":"QUARANTINE","metadataCacheTTL":3600,"negativeCacheTTL":0}}"#;
+        let req: RegistryRequest = serde_json::from_str(body).unwrap();
+        assert_eq!(req.scanners.as_ref().unwrap()[0].name, "GRYPE");
+        let Some(RegistryConfig::Upstream(u)) = &req.config else {
+            panic!("upstream expected")
+        };
+        assert_eq!(u.firewall_mode.as_deref(), Some("QUARANTINE"));
+        assert_eq!(
+            (u.metadata_cache_ttl, u.negative_cache_ttl),
+            (Some(3600), Some(0))
+        );
+        let back = serde_json::to_value(&req).unwrap();
+        assert_eq!(back["config"]["metadataCacheTTL"], 3600);
+        assert_eq!(back["isPublic"], true);
+        let deb: VirtualConfig = serde_json::from_str(
+            r#"{"upstreamProxies":null,"debianConfig":{"remoteIndexedArchitectures":["amd64"],"optionalIndexCompressionFormats":null}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            deb.debian_config.unwrap().remote_indexed_architectures,
+            vec!["amd64".to_string()]
+        );
+        // isPublic is sent even when false: false must be able to turn it off again.
+        let off = serde_json::to_value(RegistryRequest::default()).unwrap();
+        assert_eq!(off["isPublic"], false);
+    }
+
+    #[test]
     fn writes_empty_lists_as_null_like_the_real_service() {
         let reg = Registry {
             identifier: "a".into(),
@@ -340,6 +484,8 @@ mod tests {
             created_at: "1".into(),
             modified_at: "1".into(),
             is_public: false,
+            scanners: vec![],
+            policy_refs: None,
         };
         let json = serde_json::to_value(&reg).unwrap();
         assert_eq!(json["labels"], serde_json::Value::Null);

@@ -12,6 +12,8 @@ pub const MASK: &str = "***";
 
 /// JSON fields of a request body whose values are credentials sent inline.
 const INLINE_SECRET_FIELDS: [&str; 1] = ["accessKey"];
+/// The list of `{key, value}` headers of a webhook request, whose values are secrets.
+const WEBHOOK_HEADERS_FIELD: &str = "extraHeaders";
 
 /// The secrets of one request, in every form a server is likely to echo them in.
 #[derive(Debug, Clone, Default)]
@@ -67,6 +69,14 @@ fn collect_inline(value: &Value, out: &mut Vec<String>) {
                     Value::String(s) if INLINE_SECRET_FIELDS.contains(&k.as_str()) => {
                         out.push(s.clone())
                     }
+                    // A webhook's extra header values (`har_webhook` marks them sensitive:
+                    // they are often tokens).
+                    Value::Array(headers) if k == WEBHOOK_HEADERS_FIELD => out.extend(
+                        headers
+                            .iter()
+                            .filter_map(|h| h.get("value").and_then(Value::as_str))
+                            .map(str::to_string),
+                    ),
                     other => collect_inline(other, out),
                 }
             }
@@ -87,6 +97,17 @@ mod tests {
         let text = "x-api-key: pat.key.1\nbody: {\"accessKey\":\"AKIA-INLINE-1\"}";
         let out = s.redact(text);
         assert_eq!(out, "x-api-key: ***\nbody: {\"accessKey\":\"***\"}");
+    }
+
+    #[test]
+    fn webhook_header_values_are_masked() {
+        let body =
+            br#"{"identifier":"w","extraHeaders":[{"key":"Authorization","value":"Bearer t0k"}]}"#;
+        let s = Secrets::new("k", Some(body));
+        assert_eq!(
+            s.redact("bad header Authorization: Bearer t0k"),
+            "bad header Authorization: ***"
+        );
     }
 
     #[test]

@@ -27,12 +27,14 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Import blocks that move harness_platform_har_registry objects to this provider.
+    /// Import blocks that move harness_platform_har_registry and
+    /// harness_platform_har_lifecycle_rule objects to this provider.
     #[command(
         long_about = "Reads the JSON of `terraform show -json` of a workspace that uses \
         the official Harness provider and writes on stdout one `import` block per \
         harness_platform_har_registry instance: to har_upstream_proxy for config.type = \
-        UPSTREAM, to har_registry otherwise, named after the old address. Then run \
+        UPSTREAM, to har_registry otherwise, and one per harness_platform_har_lifecycle_rule \
+        instance, to har_lifecycle_rule; each named after the old address. Then run \
         `terraform plan -generate-config-out=generated.tf` with them.\n\n\
         Everything that cannot be carried over is listed on stderr with its address.\n\n\
         Exit codes: 0 everything carried over; 1 blocks written, but something is not carried \
@@ -46,7 +48,8 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         removed: Option<PathBuf>,
         /// The Harness account, needed when the state has only org_id/project_id (no
-        /// parent_ref/space_ref); when given, a parent_ref in another account is refused.
+        /// parent_ref/space_ref, no account_id); when given, an object in another account is
+        /// refused.
         #[arg(long, env = "HARNESS_ACCOUNT_ID")]
         account: Option<String>,
     },

@@ -130,6 +130,16 @@ impl Attribute {
     pub fn string(name: impl Into<String>) -> Self {
         Self::new(name, Type::String)
     }
+    pub(crate) fn bool(name: impl Into<String>) -> Self {
+        Self::new(name, Type::Bool)
+    }
+    /// A whole number; cty has a single number type, so this is `number` on the wire.
+    pub(crate) fn int64(name: impl Into<String>) -> Self {
+        Self::new(name, Type::Number)
+    }
+    pub(crate) fn map(name: impl Into<String>, element: Type) -> Self {
+        Self::new(name, Type::map(element))
+    }
     pub(crate) fn list(name: impl Into<String>, element: Type) -> Self {
         Self::new(name, Type::list(element))
     }

@@ -5,11 +5,15 @@
 
 pub(crate) mod error;
 pub mod faults;
+pub(crate) mod lifecycle_service;
+pub(crate) mod lifecycle_store;
 pub mod limits;
 mod listener;
 pub(crate) mod routes;
 pub(crate) mod service;
 pub(crate) mod store;
+pub(crate) mod webhook_service;
+pub(crate) mod webhook_store;
 
 use std::future::Future;
 use std::net::SocketAddr;

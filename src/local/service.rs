@@ -6,11 +6,12 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 
 use super::error::ApiError;
-use super::store::{self, NewRegistry, Store, StoredRegistry};
+use super::store::{self, Extras, MetadataWrite, NewRegistry, Store, StoredRegistry};
 use crate::api::model::{
-    CleanupPolicy, ListRegistry, Registry, RegistryConfig, RegistryMetadata, RegistryRequest,
-    UpstreamAuth, UpstreamConfig, VirtualConfig,
+    CleanupPolicy, DebianConfig, ListRegistry, Registry, RegistryConfig, RegistryMetadata,
+    RegistryRequest, UpstreamAuth, UpstreamConfig, VirtualConfig,
 };
+use crate::api::model::{MetadataEntry, MetadataItem};
 use crate::api::refs::{RegistryRef, Scope};
 use crate::rules::{self, AuthRefs, AuthType, NameError, NameLevel, PackageType, RegistryType};
 
@@ -206,6 +207,46 @@ impl Service {
         })
     }
 
+    /// `GET /registries/{uuid}/metadata` (v3): every entry, MANUAL and AUTO.
+    pub async fn get_metadata(&self, uuid: String) -> Result<Vec<MetadataEntry>, ApiError> {
+        let account = self.account.clone();
+        Ok(self
+            .store
+            .read(move |c| store::get_metadata(c, &account, &uuid))
+            .await?)
+    }
+
+    /// `PUT` (replace) or `POST` (upsert) of `/registries/{uuid}/metadata` (v3), after the
+    /// key/value rules and the 49-entry limit.
+    pub async fn write_metadata(
+        &self,
+        uuid: String,
+        items: Vec<MetadataItem>,
+        mode: MetadataWrite,
+    ) -> Result<Vec<MetadataEntry>, ApiError> {
+        rules::check_metadata(items.iter().map(|i| (i.key.as_str(), i.value.as_str())))
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        let account = self.account.clone();
+        Ok(self
+            .store
+            .write(move |c| store::write_metadata(c, &account, &uuid, items, mode))
+            .await?)
+    }
+
+    /// A v3 call's `account_identifier`, when given, must be the served account.
+    pub fn check_account_id(&self, account: Option<&str>) -> Result<(), ApiError> {
+        match account.filter(|a| !a.is_empty()) {
+            Some(a) if a != self.account => Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                format!(
+                    "account '{a}' is not served here: this har-local serves account '{}'",
+                    self.account
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     fn pull_url(&self, r: &StoredRegistry) -> String {
         format!(
             "{}/{}/{}",
@@ -238,6 +279,7 @@ impl Service {
                 self.pull_url(&r),
                 RegistryConfig::Virtual(VirtualConfig {
                     upstream_proxies: r.upstream_proxies.clone(),
+                    debian_config: r.extras.debian_config.clone(),
                 }),
                 (!r.cleanup_policy.is_empty()).then(|| r.cleanup_policy.clone()),
             ),
@@ -264,6 +306,8 @@ impl Service {
             created_at: r.created_at.to_string(),
             modified_at: r.modified_at.to_string(),
             is_public: r.is_public,
+            scanners: r.extras.scanners,
+            policy_refs: r.extras.policy_refs,
         }
     }
 }
@@ -284,14 +328,24 @@ fn validate(
             "config is required: {\"type\":\"VIRTUAL\"} or {\"type\":\"UPSTREAM\", ...}",
         )
     })?;
-    let (registry_type, upstream, upstream_proxies) = match config {
-        RegistryConfig::Virtual(v) => (RegistryType::Virtual, None, v.upstream_proxies),
+    let (registry_type, upstream, upstream_proxies, debian_config) = match config {
+        RegistryConfig::Virtual(v) => (
+            RegistryType::Virtual,
+            None,
+            v.upstream_proxies,
+            validate_debian(package_type, v.debian_config)?,
+        ),
         RegistryConfig::Upstream(u) => (
             RegistryType::Upstream,
             Some(validate_upstream(package_type, u, account)?),
             Vec::new(),
+            None,
         ),
     };
+    let scanners = req.scanners.unwrap_or_default();
+    for s in &scanners {
+        rules::ScannerName::parse(&s.name).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    }
     // The real service stores cleanup policies on PUT only (docs/design/har-api.md §3.4).
     let cleanup_policy = match (on_put, registry_type, req.cleanup_policy) {
         (true, RegistryType::Virtual, Some(p)) => validate_cleanup(p)?,
@@ -310,27 +364,53 @@ fn validate(
         cleanup_policy,
         upstream,
         upstream_proxies,
+        extras: Extras {
+            scanners,
+            policy_refs: req.policy_refs.filter(|p| !p.is_empty()),
+            debian_config,
+        },
     })
+}
+
+/// `config.debianConfig`: DEBIAN only; a DEBIAN registry without one gets the server's
+/// defaults (architectures `amd64`, `i386`, `arm64`; no extra compression).
+fn validate_debian(
+    package_type: PackageType,
+    given: Option<DebianConfig>,
+) -> Result<Option<DebianConfig>, ApiError> {
+    if package_type != PackageType::Debian {
+        return match given {
+            Some(_) => Err(ApiError::bad_request(
+                rules::check_debian_config_allowed(package_type, RegistryType::Virtual)
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default(),
+            )),
+            None => Ok(None),
+        };
+    }
+    let config = given.unwrap_or_else(|| DebianConfig {
+        remote_indexed_architectures: rules::DEFAULT_DEBIAN_ARCHITECTURES
+            .iter()
+            .map(|a| a.to_string())
+            .collect(),
+        optional_index_compression_formats: Vec::new(),
+    });
+    for f in &config.optional_index_compression_formats {
+        rules::IndexCompression::parse(f).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    }
+    Ok(Some(config))
 }
 
 fn validate_cleanup(policies: Vec<CleanupPolicy>) -> Result<Vec<CleanupPolicy>, ApiError> {
     for p in &policies {
-        let missing = if p.name.as_deref().is_none_or(str::is_empty) {
-            Some("name")
-        } else if p.expire_days.is_none() {
-            Some("expireDays")
-        } else if p.version_prefix.is_empty() {
-            Some("versionPrefix")
-        } else if p.package_prefix.is_empty() {
-            Some("packagePrefix")
-        } else {
-            None
-        };
-        if let Some(f) = missing {
-            return Err(ApiError::bad_request(format!(
-                "{f} is required for cleanup policy"
-            )));
-        }
+        rules::check_cleanup_entry(&rules::CleanupEntry {
+            name: p.name.as_deref(),
+            expire_days: p.expire_days,
+            package_prefix: &p.package_prefix,
+            version_prefix: &p.version_prefix,
+        })
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
     }
     Ok(policies)
 }
@@ -411,11 +491,27 @@ fn validate_upstream(
             ..Default::default()
         }),
     };
+    let firewall_mode = nonempty(&u.firewall_mode)
+        .map(|m| {
+            rules::check_firewall_mode(package_type, m)
+                .map_err(|e| ApiError::bad_request(e.to_string()))
+        })
+        .transpose()?;
+    for ttl in [u.metadata_cache_ttl, u.negative_cache_ttl]
+        .into_iter()
+        .flatten()
+    {
+        rules::check_cache_ttl(package_type, ttl)
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    }
     Ok(UpstreamConfig {
         auth_type: Some(auth_type.as_str().to_string()),
         auth,
         source: nonempty(&u.source).map(str::to_string),
         url: Some(url),
         remote_url_suffix: nonempty(&u.remote_url_suffix).map(str::to_string),
+        firewall_mode: firewall_mode.map(|m| m.as_str().to_string()),
+        metadata_cache_ttl: u.metadata_cache_ttl,
+        negative_cache_ttl: u.negative_cache_ttl,
     })
 }

@@ -18,10 +18,11 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use tokio::sync::oneshot;
 
-use crate::api::model::{CleanupPolicy, UpstreamConfig};
+use crate::api::model::{CleanupPolicy, DebianConfig, Scanner, UpstreamConfig};
+use crate::api::model::{MetadataEntry, MetadataItem};
 use crate::api::refs::{RegistryRef, Scope};
 use crate::rules::{LinkLevel, LinkTarget, RegistryType, check_link};
 
@@ -55,6 +56,21 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (registry_id, position)
     );
     CREATE INDEX upstream_links_target ON upstream_links(target_id);",
+    // 2: the SaaS registry fields (scanners, policyRefs, debianConfig) as one JSON column, and
+    // the v3 metadata entries (MANUAL or AUTO) of each registry.
+    "ALTER TABLE registries ADD COLUMN extras TEXT;
+    CREATE TABLE registry_metadata (
+        id          INTEGER PRIMARY KEY,
+        registry_id INTEGER NOT NULL REFERENCES registries(id) ON DELETE CASCADE,
+        key         TEXT NOT NULL,
+        value       TEXT NOT NULL,
+        entry_type  TEXT NOT NULL,
+        UNIQUE (registry_id, key)
+    );",
+    // 3: registry webhooks; they go with their registry (local/webhook_store.rs).
+    crate::local::webhook_store::SCHEMA,
+    // 4: lifecycle rules (local/lifecycle_store.rs).
+    crate::local::lifecycle_store::SCHEMA,
 ];
 
 const READERS: usize = 4;
@@ -102,6 +118,7 @@ pub(crate) struct StoredRegistry {
     pub(crate) cleanup_policy: Vec<CleanupPolicy>,
     pub(crate) upstream: Option<UpstreamConfig>,
     pub(crate) upstream_proxies: Vec<String>,
+    pub(crate) extras: Extras,
     pub(crate) created_at: i64,
     pub(crate) modified_at: i64,
 }
@@ -124,6 +141,18 @@ pub(crate) struct NewRegistry {
     pub(crate) upstream: Option<UpstreamConfig>,
     /// Requested upstream identifiers; the store resolves and silently drops.
     pub(crate) upstream_proxies: Vec<String>,
+    pub(crate) extras: Extras,
+}
+
+/// The SaaS-only registry fields, stored together as JSON (`extras`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Extras {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) scanners: Vec<Scanner>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) policy_refs: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) debian_config: Option<DebianConfig>,
 }
 
 type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
@@ -462,6 +491,7 @@ fn row_to_registry(r: &rusqlite::Row<'_>) -> Result<StoredRegistry, StoreError> 
     let rtype: String = r.get(4)?;
     let cleanup: Option<String> = r.get(11)?;
     let upstream: Option<String> = r.get(12)?;
+    let extras: Option<String> = r.get(15)?;
     Ok(StoredRegistry {
         id: r.get(0)?,
         uuid: r.get(1)?,
@@ -482,6 +512,7 @@ fn row_to_registry(r: &rusqlite::Row<'_>) -> Result<StoredRegistry, StoreError> 
             .unwrap_or_default(),
         upstream: upstream.as_deref().map(json).transpose()?,
         upstream_proxies: Vec::new(),
+        extras: extras.as_deref().map(json).transpose()?.unwrap_or_default(),
         created_at: r.get(13)?,
         modified_at: r.get(14)?,
     })
@@ -495,7 +526,7 @@ fn find_by_name(
 ) -> Result<Option<StoredRegistry>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, uuid, scope, identifier, registry_type, package_type, description, labels, \
-         allowed_pattern, blocked_pattern, is_public, cleanup_policy, upstream_config, created_at, modified_at \
+         allowed_pattern, blocked_pattern, is_public, cleanup_policy, upstream_config, created_at, modified_at, extras \
          FROM registries WHERE account = ?1 AND identifier = ?2",
     )?;
     let mut rows = stmt.query(params![account, identifier])?;
@@ -545,7 +576,7 @@ pub(crate) fn list_account(
 ) -> Result<Vec<StoredRegistry>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, uuid, scope, identifier, registry_type, package_type, description, labels, \
-         allowed_pattern, blocked_pattern, is_public, cleanup_policy, upstream_config, created_at, modified_at \
+         allowed_pattern, blocked_pattern, is_public, cleanup_policy, upstream_config, created_at, modified_at, extras \
          FROM registries WHERE account = ?1 AND (?2 IS NULL OR instr(lower(identifier), lower(?2)) > 0) \
          ORDER BY id",
     )?;
@@ -628,8 +659,8 @@ pub(crate) fn create(conn: &Connection, reg: NewRegistry) -> Result<StoredRegist
     conn.prepare_cached(
         "INSERT INTO registries (uuid, account, scope, identifier, registry_type, package_type, \
          description, labels, allowed_pattern, blocked_pattern, is_public, cleanup_policy, \
-         upstream_config, created_at, modified_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, ?12, ?13, ?13)",
+         upstream_config, created_at, modified_at, extras) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, ?12, ?13, ?13, ?14)",
     )?
     .execute(params![
         uuid,
@@ -645,6 +676,7 @@ pub(crate) fn create(conn: &Connection, reg: NewRegistry) -> Result<StoredRegist
         reg.is_public,
         upstream,
         now,
+        to_json(&reg.extras)?,
     ])?;
     let id = conn.last_insert_rowid();
     if reg.registry_type == RegistryType::Virtual {
@@ -694,7 +726,7 @@ pub(crate) fn update(
     conn.prepare_cached(
         "UPDATE registries SET description = ?2, labels = ?3, allowed_pattern = ?4, \
          blocked_pattern = ?5, is_public = ?6, cleanup_policy = ?7, upstream_config = ?8, \
-         modified_at = max(?9, created_at) WHERE id = ?1",
+         modified_at = max(?9, created_at), extras = ?10 WHERE id = ?1",
     )?
     .execute(params![
         current.id,
@@ -706,6 +738,7 @@ pub(crate) fn update(
         cleanup,
         upstream,
         now_ms(),
+        to_json(&reg.extras)?,
     ])?;
     if reg.registry_type == RegistryType::Virtual {
         write_links(conn, current.id, &targets)?;
@@ -738,4 +771,97 @@ pub(crate) fn delete(conn: &Connection, reference: &RegistryRef) -> Result<(), S
     conn.prepare_cached("DELETE FROM registries WHERE id = ?1")?
         .execute([current.id])?;
     Ok(())
+}
+
+// ---- v3 metadata ----
+
+/// The row id of the registry with `uuid` in `account`.
+fn registry_id_by_uuid(conn: &Connection, account: &str, uuid: &str) -> Result<i64, StoreError> {
+    conn.prepare_cached("SELECT id FROM registries WHERE account = ?1 AND uuid = ?2")?
+        .query_row(params![account, uuid], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(uuid.to_string()))
+}
+
+fn load_metadata(conn: &Connection, registry_id: i64) -> Result<Vec<MetadataEntry>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, key, value, entry_type FROM registry_metadata WHERE registry_id = ?1 ORDER BY key",
+    )?;
+    let rows = stmt
+        .query_map([registry_id], |r| {
+            Ok(MetadataEntry {
+                id: Some(r.get::<_, i64>(0)?.to_string()),
+                key: r.get(1)?,
+                value: r.get(2)?,
+                entry_type: r.get(3)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// The entries of the registry with `uuid`, ordered by key.
+pub fn get_metadata(
+    conn: &Connection,
+    account: &str,
+    uuid: &str,
+) -> Result<Vec<MetadataEntry>, StoreError> {
+    let id = registry_id_by_uuid(conn, account, uuid)?;
+    load_metadata(conn, id)
+}
+
+/// How a write treats the entries it does not name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetadataWrite {
+    /// PUT: `MANUAL` entries it omits are deleted; `AUTO` entries it omits are kept (the API
+    /// does not say; keeping them is what a PUT that carries them back expects either way).
+    Replace,
+    /// POST: adds or changes the named entries, leaves the others.
+    Upsert,
+}
+
+/// Writes `items`. An item equal to an `AUTO` entry (same key and value) leaves it `AUTO`;
+/// an item that changes one makes it `MANUAL`. On POST an item may say `"type":"AUTO"`
+/// (har-local's stand-in for the system setting an entry).
+pub fn write_metadata(
+    conn: &Connection,
+    account: &str,
+    uuid: &str,
+    items: Vec<MetadataItem>,
+    mode: MetadataWrite,
+) -> Result<Vec<MetadataEntry>, StoreError> {
+    let id = registry_id_by_uuid(conn, account, uuid)?;
+    let current = load_metadata(conn, id)?;
+    if mode == MetadataWrite::Replace {
+        let named: std::collections::HashSet<&str> = items.iter().map(|i| i.key.as_str()).collect();
+        let mut del = conn
+            .prepare_cached("DELETE FROM registry_metadata WHERE registry_id = ?1 AND key = ?2")?;
+        for e in current
+            .iter()
+            .filter(|e| !e.is_auto() && !named.contains(e.key.as_str()))
+        {
+            del.execute(params![id, e.key])?;
+        }
+    }
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO registry_metadata (registry_id, key, value, entry_type) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (registry_id, key) DO UPDATE SET value = excluded.value, entry_type = excluded.entry_type",
+    )?;
+    for item in items {
+        let unchanged_auto = current
+            .iter()
+            .any(|e| e.key == item.key && e.is_auto() && e.value == item.value);
+        let asks_auto = mode == MetadataWrite::Upsert
+            && item
+                .entry_type
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case("AUTO"));
+        let entry_type = if unchanged_auto || asks_auto {
+            "AUTO"
+        } else {
+            "MANUAL"
+        };
+        upsert.execute(params![id, item.key, item.value, entry_type])?;
+    }
+    load_metadata(conn, id)
 }

@@ -1,6 +1,6 @@
 //! The one place that says what this provider manages, in the official provider's terms:
-//! the resource types it imports into and, for each field of `harness_platform_har_registry`,
-//! the attribute that takes it over. A field not in [`FIELDS`] (or marked [`Fate::NotManaged`])
+//! the resource types it imports into and, for each field of `harness_platform_har_registry`
+//! and `harness_platform_har_lifecycle_rule`, the attribute that takes it over. A field not in [`FIELDS`] (or marked [`Fate::NotManaged`])
 //! that holds a value is reported as not carried over. When this provider learns a field,
 //! its line here changes from `NotManaged` to `Carried` (tests/acceptance/migrate.rs checks every
 //! `Carried` attribute against the provider's schema, and that no `NotManaged` name has
@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 /// The official provider's resource that is migrated.
 pub const OFFICIAL_REGISTRY: &str = "harness_platform_har_registry";
-/// The official lifecycle rule; `har_lifecycle_rule` has not landed here yet.
+/// The official lifecycle rule; it becomes a `har_lifecycle_rule`.
 pub const OFFICIAL_LIFECYCLE_RULE: &str = "harness_platform_har_lifecycle_rule";
 /// Every type of the official provider's artifact registry family starts so.
 pub const OFFICIAL_PREFIX: &str = "harness_platform_har_";
@@ -18,13 +18,16 @@ pub const OFFICIAL_PREFIX: &str = "harness_platform_har_";
 /// This provider's resource types.
 pub const REGISTRY: &str = "har_registry";
 pub const UPSTREAM_PROXY: &str = "har_upstream_proxy";
+pub const LIFECYCLE_RULE: &str = "har_lifecycle_rule";
 
-/// Which of this provider's resources an official registry becomes: `config[0].type` UPSTREAM
-/// is an upstream proxy, anything else (VIRTUAL, or no config) a registry.
+/// Which of this provider's resources an official object becomes: a registry whose
+/// `config[0].type` is UPSTREAM is an upstream proxy, any other (VIRTUAL, or no config) a
+/// registry; a lifecycle rule stays a lifecycle rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Registry,
     UpstreamProxy,
+    LifecycleRule,
 }
 
 impl Kind {
@@ -32,6 +35,15 @@ impl Kind {
         match self {
             Kind::Registry => REGISTRY,
             Kind::UpstreamProxy => UPSTREAM_PROXY,
+            Kind::LifecycleRule => LIFECYCLE_RULE,
+        }
+    }
+
+    /// The official resource's fields, and the nested blocks walked into.
+    fn table(self) -> (&'static [Field], &'static [&'static str]) {
+        match self {
+            Kind::Registry | Kind::UpstreamProxy => (FIELDS, BLOCKS),
+            Kind::LifecycleRule => (LIFECYCLE_FIELDS, LIFECYCLE_BLOCKS),
         }
     }
 }
@@ -44,6 +56,7 @@ pub enum Fate {
     Carried {
         registry: Option<&'static str>,
         upstream_proxy: Option<&'static str>,
+        lifecycle_rule: Option<&'static str>,
     },
     /// Becomes part of the import ID (and so `org_id`/`project_id`) or the resource type.
     Structure,
@@ -65,6 +78,7 @@ const fn both(attr: &'static str) -> Fate {
     Fate::Carried {
         registry: Some(attr),
         upstream_proxy: Some(attr),
+        lifecycle_rule: None,
     }
 }
 
@@ -72,6 +86,7 @@ const fn registry_only(attr: &'static str) -> Fate {
     Fate::Carried {
         registry: Some(attr),
         upstream_proxy: None,
+        lifecycle_rule: None,
     }
 }
 
@@ -79,14 +94,39 @@ const fn proxy_only(attr: &'static str) -> Fate {
     Fate::Carried {
         registry: None,
         upstream_proxy: Some(attr),
+        lifecycle_rule: None,
+    }
+}
+
+const fn rule(attr: &'static str) -> Fate {
+    Fate::Carried {
+        registry: None,
+        upstream_proxy: None,
+        lifecycle_rule: Some(attr),
+    }
+}
+
+impl Fate {
+    /// The attribute of `kind`'s resource that takes the field over, if carried.
+    pub fn carried_to(self, kind: Kind) -> Option<&'static str> {
+        match self {
+            Fate::Carried {
+                registry,
+                upstream_proxy,
+                lifecycle_rule,
+            } => match kind {
+                Kind::Registry => registry,
+                Kind::UpstreamProxy => upstream_proxy,
+                Kind::LifecycleRule => lifecycle_rule,
+            },
+            _ => None,
+        }
     }
 }
 
 const fn field(official: &'static str, fate: Fate) -> Field {
     Field { official, fate }
 }
-
-const NOT_MANAGED: Fate = Fate::NotManaged { default: None };
 
 /// The official schema (`internal/service/har/registry/schema.go` of
 /// harness/terraform-provider-harness), field by field.
@@ -103,8 +143,8 @@ pub const FIELDS: &[Field] = &[
     field("id", Fate::Computed),
     field("url", Fate::Computed),
     field("created_at", Fate::Computed),
-    field("is_public", NOT_MANAGED),
-    field("metadata", NOT_MANAGED),
+    field("is_public", both("is_public")),
+    field("metadata", both("metadata")),
     field("config.type", Fate::Structure),
     field("config.upstream_proxies", registry_only("upstream_proxies")),
     field("config.source", proxy_only("source")),
@@ -143,34 +183,98 @@ pub const FIELDS: &[Field] = &[
         "config.auth.secret_key_secret_path",
         proxy_only("access_key_secret_key.secret_key_space_path"),
     ),
+    field("config.firewall_mode", proxy_only("firewall_mode")),
+    field("config.remote_url_suffix", proxy_only("remote_url_suffix")),
     field(
-        "config.firewall_mode",
-        Fate::NotManaged {
-            default: Some("ALLOW"),
-        },
+        "config.metadata_cache_ttl",
+        proxy_only("metadata_cache_ttl"),
     ),
-    field("config.remote_url_suffix", NOT_MANAGED),
-    field("config.metadata_cache_ttl", NOT_MANAGED),
-    field("config.negative_cache_ttl", NOT_MANAGED),
-    field("config.debian_config", NOT_MANAGED),
+    field(
+        "config.negative_cache_ttl",
+        proxy_only("negative_cache_ttl"),
+    ),
+    field("config.debian_config", registry_only("debian_config")),
+];
+
+/// The official lifecycle rule (`internal/service/har/lifecycle/schema.go` of
+/// harness/terraform-provider-harness), field by field. Its state `id` is the bare rule id;
+/// `account_id`, `org_id`, `project_id` and `rule_id` make the import ID.
+pub const LIFECYCLE_FIELDS: &[Field] = &[
+    field("account_id", Fate::Structure),
+    field("org_id", Fate::Structure),
+    field("project_id", Fate::Structure),
+    field("rule_id", Fate::Structure),
+    field("id", Fate::Computed),
+    field("name", rule("name")),
+    field("description", rule("description")),
+    field("action", rule("action")),
+    field("package_type", rule("package_type")),
+    // Optional there, but its create/update request never sends it: the server's value is
+    // what the import reads (read-only here).
+    field("enabled", Fate::Computed),
+    field("apply_to.mode", rule("apply_to.mode")),
+    field("apply_to.registries", rule("apply_to.registries")),
+    field("criteria.match", rule("criteria.match")),
+    field("criteria.rules.type", rule("criteria.rules.type")),
+    field("criteria.rules.value", rule("criteria.rules.value")),
+    field("criteria.rules.unit", rule("criteria.rules.unit")),
+    field("schedule.expression", rule("schedule.expression")),
+    field("schedule.timezone", rule("schedule.timezone")),
+    // The filter's package type is the rule's here (`package_type`); the import reads the
+    // lists back from the server.
+    field("filter_config.package_type", Fate::Structure),
+    field(
+        "filter_config.package_name_allowed_pattern",
+        rule("filter_config.package_name_patterns"),
+    ),
+    field(
+        "filter_config.version_name_allowed_pattern",
+        rule("filter_config.version_name_patterns"),
+    ),
+    field(
+        "filter_config.tag_name_allowed_pattern",
+        rule("filter_config.tag_name_patterns"),
+    ),
+    field(
+        "filter_config.group_id_allowed_pattern",
+        rule("filter_config.group_id_patterns"),
+    ),
+    field(
+        "filter_config.model_allowed_pattern",
+        rule("filter_config.model_patterns"),
+    ),
+    field(
+        "filter_config.dataset_allowed_pattern",
+        rule("filter_config.dataset_patterns"),
+    ),
+    field("created_at", Fate::Computed),
+    field("updated_at", Fate::Computed),
+    field("last_run_at", Fate::Computed),
+    field("next_run_at", Fate::Computed),
 ];
 
 /// Fields this provider does not manage but sends back as the server has them when it updates
 /// an object (PUT replaces the whole registry): `metadata` lives in another API, the others are
 /// carried over from the GET before the PUT. An update may reset every other unmanaged field.
-pub const KEPT_ON_UPDATE: &[&str] = &[
-    "is_public",
-    "metadata",
-    "allowed_pattern",
-    "blocked_pattern",
-    "config.remote_url_suffix",
-];
+pub const KEPT_ON_UPDATE: &[&str] = &["allowed_pattern", "blocked_pattern"];
 
 /// The nested blocks walked into; their own fields are listed above.
 const BLOCKS: &[&str] = &["config", "config.auth"];
+/// `criteria.rules` is a list of any length; the others hold at most one.
+const LIFECYCLE_BLOCKS: &[&str] = &[
+    "apply_to",
+    "criteria",
+    "criteria.rules",
+    "schedule",
+    "filter_config",
+];
 
-fn fate(path: &str) -> Option<Fate> {
-    FIELDS.iter().find(|f| f.official == path).map(|f| f.fate)
+fn fate(kind: Kind, path: &str) -> Option<Fate> {
+    kind.table()
+        .0
+        .iter()
+        .find(|f| f.official == path)
+        .map(|f| f.fate)
 }
 
 /// One official field with a value that this provider's resource does not take over.
@@ -184,7 +288,7 @@ pub struct Left {
     pub kept_on_update: bool,
 }
 
-/// Every field of `values` (an official registry's state) with a value that `kind`'s resource
+/// Every field of `values` (an official object's state) with a value that `kind`'s resource
 /// does not manage.
 pub fn left_behind(values: &Map<String, Value>, kind: Kind) -> Vec<Left> {
     let mut out = Vec::new();
@@ -196,8 +300,8 @@ fn walk(values: &Map<String, Value>, path: &str, shown: &str, kind: Kind, out: &
     for (key, value) in values {
         let full = format!("{path}{key}");
         let show = format!("{shown}{key}");
-        if BLOCKS.contains(&full.as_str()) {
-            // A block of max one: `config[0]`, `config[0].auth[0]`.
+        if kind.table().1.contains(&full.as_str()) {
+            // A list block: `config[0]`, `config[0].auth[0]`, `criteria[0].rules[1]`.
             for (i, item) in value.as_array().into_iter().flatten().enumerate() {
                 if let Some(obj) = item.as_object() {
                     walk(
@@ -211,14 +315,8 @@ fn walk(values: &Map<String, Value>, path: &str, shown: &str, kind: Kind, out: &
             }
             continue;
         }
-        let carried = match fate(&full) {
-            Some(Fate::Carried {
-                registry,
-                upstream_proxy,
-            }) => match kind {
-                Kind::Registry => registry.is_some(),
-                Kind::UpstreamProxy => upstream_proxy.is_some(),
-            },
+        let carried = match fate(kind, &full) {
+            Some(f @ Fate::Carried { .. }) => f.carried_to(kind).is_some(),
             Some(Fate::Structure | Fate::Computed) => true,
             Some(Fate::NotManaged { default }) => default.is_some_and(|d| value == d),
             None => false,
@@ -227,7 +325,8 @@ fn walk(values: &Map<String, Value>, path: &str, shown: &str, kind: Kind, out: &
             out.push(Left {
                 field: show,
                 value: short(value),
-                kept_on_update: KEPT_ON_UPDATE.contains(&full.as_str()),
+                kept_on_update: kind != Kind::LifecycleRule
+                    && KEPT_ON_UPDATE.contains(&full.as_str()),
             });
         }
     }
@@ -271,7 +370,7 @@ mod tests {
 
     #[test]
     fn says_which_fields_an_update_keeps() {
-        let v = json!({"is_public": true, "config": [{"firewall_mode": "ENABLED"}]});
+        let v = json!({"allowed_pattern": ["a"], "config": [{"upstream_proxies": ["p"]}]});
         let got: Vec<_> = left_behind(v.as_object().unwrap(), Kind::UpstreamProxy)
             .into_iter()
             .map(|l| (l.field, l.kept_on_update))
@@ -279,8 +378,8 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("config[0].firewall_mode".to_string(), false),
-                ("is_public".to_string(), true)
+                ("allowed_pattern".to_string(), true),
+                ("config[0].upstream_proxies".to_string(), false)
             ]
         );
     }
@@ -323,11 +422,6 @@ mod tests {
         got.sort();
         let want = [
             ("allowed_pattern", "(1 items)"),
-            ("config[0].firewall_mode", "\"ENABLED\""),
-            ("config[0].metadata_cache_ttl", "300"),
-            ("config[0].remote_url_suffix", "\"simple\""),
-            ("is_public", "true"),
-            ("metadata", "(2 entries)"),
             ("some_future_field", "\"v\""),
         ];
         let want: Vec<_> = want
@@ -338,23 +432,64 @@ mod tests {
     }
 
     #[test]
+    fn a_lifecycle_rule_with_every_carried_field_leaves_nothing() {
+        let v = json!({
+            "id": "r1", "rule_id": "r1", "account_id": "acct", "org_id": "o", "project_id": "",
+            "name": "n", "description": "d", "action": "DELETE", "package_type": "DOCKER",
+            "enabled": true,
+            "apply_to": [{"mode": "EXPLICIT", "registries": ["a", "b"]}],
+            "criteria": [{"match": "ALL", "rules": [
+                {"type": "KEEP_LAST_N", "value": 3, "unit": ""},
+                {"type": "AGE_BASED", "value": 30, "unit": "DAYS"}]}],
+            "schedule": [{"expression": "0 2 * * *", "timezone": "UTC"}],
+            "filter_config": [{"package_type": "DOCKER",
+                               "package_name_allowed_pattern": ["app-*"],
+                               "tag_name_allowed_pattern": ["*-SNAPSHOT"]}],
+            "created_at": 1, "updated_at": 2, "last_run_at": 0, "next_run_at": 3
+        });
+        assert_eq!(left(v, Kind::LifecycleRule), vec![]);
+    }
+
+    #[test]
+    fn a_lifecycle_rule_field_not_known_is_reported_with_its_path() {
+        let v = json!({
+            "name": "n", "criteria": [{"match": "ANY", "rules": [
+                {"type": "KEEP_LAST_N", "value": 3}, {"type": "X", "extra": "e"}]}],
+            "identifier": "not a rule field"
+        });
+        let mut got = left(v, Kind::LifecycleRule);
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                (
+                    "criteria[0].rules[1].extra".to_string(),
+                    "\"e\"".to_string()
+                ),
+                ("identifier".to_string(), "\"not a rule field\"".to_string()),
+            ]
+        );
+    }
+
+    #[test]
     fn every_field_path_is_unique_and_every_carried_one_names_an_attribute() {
-        for (i, f) in FIELDS.iter().enumerate() {
-            assert!(
-                FIELDS[i + 1..].iter().all(|g| g.official != f.official),
-                "{} twice",
-                f.official
-            );
-            if let Fate::Carried {
-                registry,
-                upstream_proxy,
-            } = f.fate
-            {
+        for (table, kinds) in [
+            (FIELDS, &[Kind::Registry, Kind::UpstreamProxy][..]),
+            (LIFECYCLE_FIELDS, &[Kind::LifecycleRule][..]),
+        ] {
+            for (i, f) in table.iter().enumerate() {
                 assert!(
-                    registry.is_some() || upstream_proxy.is_some(),
-                    "{}",
+                    table[i + 1..].iter().all(|g| g.official != f.official),
+                    "{} twice",
                     f.official
                 );
+                if matches!(f.fate, Fate::Carried { .. }) {
+                    assert!(
+                        kinds.iter().any(|k| f.fate.carried_to(*k).is_some()),
+                        "{}",
+                        f.official
+                    );
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 //! `tfhar migrate-from-harness`: from the state of a workspace that uses the official provider's
-//! `harness_platform_har_registry` (the JSON of `terraform show -json`) to `import` blocks for
-//! this provider's `har_registry` / `har_upstream_proxy`, `removed` blocks that drop the old
+//! `harness_platform_har_registry` and `harness_platform_har_lifecycle_rule` (the JSON of
+//! `terraform show -json`) to `import` blocks for this provider's `har_registry` /
+//! `har_upstream_proxy` / `har_lifecycle_rule`, `removed` blocks that drop the old
 //! addresses without destroying anything, and a list of what cannot be carried over.
 //!
 //! Nothing here knows the provider's internals: the resource types and the fields this
@@ -44,7 +45,7 @@ pub struct Import {
     pub kind: Kind,
     /// The new resource's name (in the root module).
     pub name: String,
-    /// The registry ref `<account>[/<org>[/<project>]]/<identifier>`: the import ID.
+    /// `<account>[/<org>[/<project>]]/<identifier or rule id>`: the import ID.
     pub id: String,
 }
 
@@ -75,7 +76,7 @@ impl Migration {
     /// The `import` blocks, one per official object.
     pub fn imports_hcl(&self) -> String {
         let mut out = format!(
-            "# Written by `tfhar migrate-from-harness`: {} object(s) of harness_platform_har_registry.\n\
+            "# Written by `tfhar migrate-from-harness`: {} object(s) of the official provider.\n\
              # Next: terraform plan -generate-config-out=generated.tf (see docs/guides/migrating-from-harness.md),\n\
              # with no org_id/project_id in the provider \"har\" block and HARNESS_ORG_ID/HARNESS_PROJECT_ID\n\
              # unset: a generated `org_id = null` means the provider's default org, which would replace\n\
@@ -97,7 +98,7 @@ impl Migration {
     /// The `removed` blocks for the workspace that still has the official provider.
     pub fn removed_hcl(&self) -> String {
         let mut out = String::from(
-            "# Written by `tfhar migrate-from-harness`: forget the official provider's registries\n\
+            "# Written by `tfhar migrate-from-harness`: forget the official provider's objects\n\
              # without destroying them, once their resource blocks are deleted.\n",
         );
         for from in &self.removed {
@@ -113,42 +114,48 @@ pub fn migrate(state_json: &str, options: &Options) -> Result<Migration, Migrate
     let instances = state::instances(state_json)?;
     let mut m = Migration::default();
     let mut names = Names::default();
+    // A name is unique within its resource type: a rule named as a registry keeps its name.
+    let mut rule_names = Names::default();
     let mut errors = Vec::new();
     for inst in &instances {
         if !inst.resource_type.starts_with(coverage::OFFICIAL_PREFIX) {
             continue;
         }
         if inst.mode == Mode::Data {
+            let instead = if inst.resource_type == coverage::OFFICIAL_LIFECYCLE_RULE {
+                "data \"har_lifecycle_rule\""
+            } else {
+                "data \"har_registry\" or data \"har_upstream_proxy\" (identifier, org_id, \
+                 project_id)"
+            };
             m.findings.push(lost(
                 inst,
-                "a data source: read the object with data \"har_registry\" or \
-                 data \"har_upstream_proxy\" (identifier, org_id, project_id) instead, by hand",
+                &format!("a data source: read the object with {instead} instead, by hand"),
             ));
             continue;
         }
-        match inst.resource_type.as_str() {
-            coverage::OFFICIAL_REGISTRY => match registry(inst, options, &mut names) {
-                Ok((import, findings)) => {
-                    let from = removed_from(inst).map_err(|p| instance_error(inst, p));
-                    match from {
-                        Ok(from) if !m.removed.contains(&from) => m.removed.push(from),
-                        Ok(_) => {}
-                        Err(e) => errors.push(e),
-                    }
-                    m.imports.push(import);
-                    m.findings.extend(findings);
+        let mapped = match inst.resource_type.as_str() {
+            coverage::OFFICIAL_REGISTRY => registry(inst, options, &mut names),
+            coverage::OFFICIAL_LIFECYCLE_RULE => lifecycle_rule(inst, options, &mut rule_names),
+            other => {
+                m.findings.push(lost(
+                    inst,
+                    &format!("resource type {other} is not known to tfhar"),
+                ));
+                continue;
+            }
+        };
+        match mapped {
+            Ok((import, findings)) => {
+                match removed_from(inst).map_err(|p| instance_error(inst, p)) {
+                    Ok(from) if !m.removed.contains(&from) => m.removed.push(from),
+                    Ok(_) => {}
+                    Err(e) => errors.push(e),
                 }
-                Err(e) => errors.push(e),
-            },
-            coverage::OFFICIAL_LIFECYCLE_RULE => m.findings.push(lost(
-                inst,
-                "a lifecycle rule (this provider has no har_lifecycle_rule yet): keep it in the \
-                 official provider",
-            )),
-            other => m.findings.push(lost(
-                inst,
-                &format!("resource type {other} is not known to tfhar"),
-            )),
+                m.imports.push(import);
+                m.findings.extend(findings);
+            }
+            Err(e) => errors.push(e),
         }
     }
     if errors.is_empty() {
@@ -252,6 +259,73 @@ fn registry(
                 "by hand: the AWS access key is inline (config[0].auth[0].access_key); \
                  -generate-config-out writes `access_key = null # sensitive` in \
                  {target}.{}: put the key there",
+                import.name
+            ),
+            lost: false,
+        });
+    }
+    Ok((import, findings))
+}
+
+fn lifecycle_rule(
+    inst: &Instance,
+    options: &Options,
+    names: &mut Names,
+) -> Result<(Import, Vec<Finding>), InstanceError> {
+    let values = &inst.values;
+    // `rule_id` and `id` both hold the server's id (the official import sets both).
+    let rule_id = ["rule_id", "id"]
+        .iter()
+        .filter_map(|k| values.get(*k).and_then(Value::as_str))
+        .find(|s| !s.is_empty())
+        .ok_or_else(|| instance_error(inst, "has no rule_id (or id) in its values"))?;
+    if rule_id.contains('/') {
+        return Err(instance_error(
+            inst,
+            format!("rule_id = {rule_id:?} must not contain `/`"),
+        ));
+    }
+    let scope = scope::rule_scope_of(values, options.account.as_deref())
+        .map_err(|p| instance_error(inst, p))?;
+    let parts = name_parts(inst).map_err(|p| instance_error(inst, p))?;
+    let kind = Kind::LifecycleRule;
+    let import = Import {
+        old_address: inst.address.clone(),
+        kind,
+        name: names.assign(&parts),
+        id: scope.registry_ref(rule_id),
+    };
+    let target = kind.resource_type();
+    let mut findings: Vec<Finding> = coverage::left_behind(values, kind)
+        .into_iter()
+        .map(|l| Finding {
+            address: inst.address.clone(),
+            message: format!(
+                "{} = {}: {target} does not manage it, and an update by {target} does not \
+                 send it: check it in Harness after each change",
+                l.field, l.value
+            ),
+            lost: true,
+        })
+        .collect();
+    // Here the filter's package type is the rule's: lists of another type would not plan.
+    let text = |m: &Map<String, Value>, k: &str| {
+        m.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let rule_type = text(values, "package_type");
+    if let Some(filter_type) = block(values, "filter_config")
+        .map(|f| text(f, "package_type"))
+        .filter(|t| !t.is_empty() && *t != rule_type)
+    {
+        findings.push(Finding {
+            address: inst.address.clone(),
+            message: format!(
+                "by hand: filter_config[0].package_type = {filter_type:?} but package_type = \
+                 {rule_type:?}; {target}.{} takes the pattern lists of its package_type only: \
+                 check the generated filter_config",
                 import.name
             ),
             lost: false,

@@ -47,11 +47,6 @@ pub fn scope_of(values: &Map<String, Value>, account: Option<&str>) -> Result<Sc
             return Ok(scope);
         }
     }
-    let org = text(values, "org_id");
-    let project = text(values, "project_id");
-    if project.is_some() && org.is_none() {
-        return Err("project_id is set but org_id is not: a project lives in an org".into());
-    }
     let Some(account) = account else {
         return Err(
             "the state has no parent_ref or space_ref, so the account is not in it: pass \
@@ -60,6 +55,39 @@ pub fn scope_of(values: &Map<String, Value>, account: Option<&str>) -> Result<Sc
                 .into(),
         );
     };
+    in_account(values, account)
+}
+
+/// The scope of an official lifecycle rule: its own `account_id` (the official resource
+/// requires it), else `--account`, then `org_id`/`project_id`.
+pub fn rule_scope_of(values: &Map<String, Value>, account: Option<&str>) -> Result<Scope, String> {
+    let own = text(values, "account_id");
+    if let (Some(own), Some(a)) = (own, account)
+        && own != a
+    {
+        return Err(format!(
+            "account_id = {own:?} is not --account {a:?}: its import would fail"
+        ));
+    }
+    let Some(account) = own.or(account) else {
+        return Err(
+            "the state has no account_id: pass --account ACCOUNT (or set HARNESS_ACCOUNT_ID)"
+                .into(),
+        );
+    };
+    if account.contains('/') {
+        return Err(format!("account_id = {account:?} must not contain `/`"));
+    }
+    in_account(values, account)
+}
+
+/// `org_id`/`project_id` of `values`, in `account`.
+fn in_account(values: &Map<String, Value>, account: &str) -> Result<Scope, String> {
+    let org = text(values, "org_id");
+    let project = text(values, "project_id");
+    if project.is_some() && org.is_none() {
+        return Err("project_id is set but org_id is not: a project lives in an org".into());
+    }
     for (name, v) in [("org_id", org), ("project_id", project)] {
         if let Some(v) = v.filter(|v| v.contains('/')) {
             return Err(format!("{name} = {v:?} must not contain `/`"));
@@ -135,5 +163,23 @@ mod tests {
         let v = values(json!({"parent_ref": "other/o"}));
         let e = scope_of(&v, Some("acct")).unwrap_err();
         assert!(e.contains("not in --account \"acct\""), "{e}");
+    }
+
+    #[test]
+    fn a_rule_takes_its_own_account_id_then_the_option() {
+        let v = values(json!({"account_id": "acct", "org_id": "o", "project_id": "p"}));
+        assert_eq!(
+            rule_scope_of(&v, None).unwrap().registry_ref("r1"),
+            "acct/o/p/r1"
+        );
+        let v = values(json!({"account_id": "", "org_id": "o", "project_id": ""}));
+        assert_eq!(
+            rule_scope_of(&v, Some("a")).unwrap().registry_ref("r1"),
+            "a/o/r1"
+        );
+        assert!(rule_scope_of(&v, None).unwrap_err().contains("--account"));
+        let v = values(json!({"account_id": "acct"}));
+        let e = rule_scope_of(&v, Some("other")).unwrap_err();
+        assert!(e.contains("not --account \"other\""), "{e}");
     }
 }

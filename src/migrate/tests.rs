@@ -172,9 +172,13 @@ fn access_key_auth_maps_and_an_inline_key_is_a_hand_step() {
 #[test]
 fn reports_what_it_cannot_carry_over() {
     let mut values = upstream("py", "acct", json!({"auth_type": "Anonymous"}));
+    // Managed since issue 13, so carried: no finding.
     values["is_public"] = json!(true);
     values["config"][0]["firewall_mode"] = json!("QUARANTINE");
     values["config"][0]["remote_url_suffix"] = json!("simple");
+    // Not taken by a proxy: findings.
+    values["allowed_pattern"] = json!(["a*"]);
+    values["blocked_pattern"] = json!(["b*"]);
     let m = run(&doc(
         vec![
             official(
@@ -190,14 +194,6 @@ fn reports_what_it_cannot_carry_over() {
                 "d",
                 Value::Null,
                 json!({"identifier": "x"}),
-            ),
-            res(
-                "harness_platform_har_lifecycle_rule.r",
-                "managed",
-                "harness_platform_har_lifecycle_rule",
-                "r",
-                Value::Null,
-                json!({}),
             ),
             res(
                 "harness_platform_har_webhook.w",
@@ -219,14 +215,18 @@ fn reports_what_it_cannot_carry_over() {
         .collect();
     let has = |s: &str| assert!(msgs.iter().any(|m| m.contains(s)), "no {s:?} in {msgs:#?}");
     has(
-        "harness_platform_har_registry.py: is_public = true: har_upstream_proxy does not manage it",
+        "harness_platform_har_registry.py: allowed_pattern = (1 items): har_upstream_proxy does not manage it",
     );
-    has("harness_platform_har_registry.py: config[0].firewall_mode = \"QUARANTINE\"");
-    has("harness_platform_har_registry.py: config[0].remote_url_suffix = \"simple\"");
+    has("harness_platform_har_registry.py: blocked_pattern = (1 items)");
+    assert!(
+        !msgs
+            .iter()
+            .any(|m| m.contains("is_public") || m.contains("firewall_mode")),
+        "{msgs:#?}"
+    );
     has("data.harness_platform_har_registry.d: a data source");
-    has("harness_platform_har_lifecycle_rule.r: a lifecycle rule");
     has("harness_platform_har_webhook.w: resource type harness_platform_har_webhook is not known");
-    assert_eq!(msgs.len(), 6, "{msgs:#?}");
+    assert_eq!(msgs.len(), 4, "{msgs:#?}");
     // Only the registry is imported, so only it is removed from the old state.
     assert_eq!(m.removed, ["harness_platform_har_registry.py"]);
 }
@@ -321,4 +321,164 @@ fn no_config_is_a_registry_and_an_empty_state_is_covered() {
     assert_eq!(m.imports[0].kind, Kind::Registry);
     let empty = run(r#"{"format_version":"1.0"}"#);
     assert!(empty.imports.is_empty() && empty.covered());
+}
+
+fn official_rule(address: &str, name: &str, index: Value, values: Value) -> Value {
+    res(
+        address,
+        "managed",
+        "harness_platform_har_lifecycle_rule",
+        name,
+        index,
+        values,
+    )
+}
+
+/// A lifecycle rule's state as the official provider writes it: `id` and `rule_id` the
+/// server's id, scope in `account_id`/`org_id`/`project_id`, blocks as lists.
+fn rule_values(rule_id: &str, org: &str, project: &str) -> Value {
+    json!({"id": rule_id, "rule_id": rule_id, "account_id": "acct", "org_id": org,
+           "project_id": project, "name": "cleanup", "description": "", "action": "DELETE",
+           "package_type": "DOCKER", "enabled": true,
+           "apply_to": [{"mode": "ALL_IN_SCOPE", "registries": []}],
+           "criteria": [{"match": "ALL", "rules": [{"type": "KEEP_LAST_N", "value": 5,
+                                                    "unit": ""}]}],
+           "schedule": [{"expression": "0 2 * * *", "timezone": "UTC"}],
+           "filter_config": [], "created_at": 1, "updated_at": 1, "last_run_at": 0,
+           "next_run_at": 0})
+}
+
+#[test]
+fn lifecycle_rules_become_har_lifecycle_rule_imports_in_each_scope() {
+    let m = run(&doc(
+        vec![
+            official(
+                "harness_platform_har_registry.cleanup",
+                "cleanup",
+                Value::Null,
+                upstream("hub", "acct", json!({"auth_type": "Anonymous"})),
+            ),
+            official_rule(
+                "harness_platform_har_lifecycle_rule.cleanup",
+                "cleanup",
+                Value::Null,
+                rule_values("r-acct", "", ""),
+            ),
+            official_rule(
+                "harness_platform_har_lifecycle_rule.per[\"o1\"]",
+                "per",
+                json!("o1"),
+                rule_values("r-org", "o1", ""),
+            ),
+        ],
+        vec![
+            json!({"address": "module.team", "resources": [official_rule(
+                "module.team.harness_platform_har_lifecycle_rule.keep",
+                "keep",
+                Value::Null,
+                rule_values("r-proj", "o1", "p1"),
+            )]}),
+        ],
+    ));
+    assert!(m.covered(), "{:#?}", m.findings);
+    let got: Vec<_> = m
+        .imports
+        .iter()
+        .map(|i| (i.kind.resource_type(), i.name.as_str(), i.id.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("har_upstream_proxy", "cleanup", "acct/hub"),
+            ("har_lifecycle_rule", "cleanup", "acct/r-acct"),
+            ("har_lifecycle_rule", "per_o1", "acct/o1/r-org"),
+            ("har_lifecycle_rule", "team_keep", "acct/o1/p1/r-proj"),
+        ]
+    );
+    assert_eq!(
+        m.removed,
+        [
+            "harness_platform_har_registry.cleanup",
+            "harness_platform_har_lifecycle_rule.cleanup",
+            "harness_platform_har_lifecycle_rule.per",
+            "module.team.harness_platform_har_lifecycle_rule.keep",
+        ]
+    );
+    let hcl = m.imports_hcl();
+    assert!(
+        hcl.contains(
+            "import {\n  to = har_lifecycle_rule.team_keep\n  id = \"acct/o1/p1/r-proj\"\n}"
+        ),
+        "{hcl}"
+    );
+}
+
+#[test]
+fn a_lifecycle_rule_field_not_managed_is_listed_and_a_bad_one_refused() {
+    let mut values = rule_values("r1", "", "");
+    values["retention_days"] = json!(7);
+    let m = run(&doc(
+        vec![official_rule(
+            "harness_platform_har_lifecycle_rule.r",
+            "r",
+            Value::Null,
+            values,
+        )],
+        vec![],
+    ));
+    assert!(!m.covered());
+    assert_eq!(m.imports.len(), 1);
+    assert_eq!(m.findings.len(), 1, "{:#?}", m.findings);
+    assert!(
+        m.findings[0]
+            .message
+            .starts_with("retention_days = 7: har_lifecycle_rule does not manage it"),
+        "{:#?}",
+        m.findings
+    );
+
+    let mut values = rule_values("", "", "");
+    values["id"] = json!("");
+    let e = migrate(
+        &doc(
+            vec![official_rule(
+                "harness_platform_har_lifecycle_rule.r",
+                "r",
+                Value::Null,
+                values,
+            )],
+            vec![],
+        ),
+        &Options::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("harness_platform_har_lifecycle_rule.r"), "{e}");
+    assert!(e.contains("has no rule_id"), "{e}");
+}
+
+#[test]
+fn a_filter_of_another_package_type_is_a_note() {
+    let mut values = rule_values("r1", "", "");
+    values["package_type"] = json!("");
+    values["filter_config"] = json!([{"package_type": "DOCKER",
+                                      "tag_name_allowed_pattern": ["x"]}]);
+    let m = run(&doc(
+        vec![official_rule(
+            "harness_platform_har_lifecycle_rule.r",
+            "r",
+            Value::Null,
+            values,
+        )],
+        vec![],
+    ));
+    assert!(m.covered(), "a note is not a loss: {:#?}", m.findings);
+    assert_eq!(m.findings.len(), 1, "{:#?}", m.findings);
+    assert!(
+        m.findings[0]
+            .message
+            .contains("filter_config[0].package_type = \"DOCKER\" but package_type = \"\""),
+        "{:#?}",
+        m.findings
+    );
 }

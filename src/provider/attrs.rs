@@ -3,7 +3,7 @@
 
 use crate::framework::validators::{StringRule, no_null_elements, string_rule};
 use crate::framework::{Attribute, RequiresReplace, UseStateForUnknown};
-use crate::rules::{NameLevel, check_identifier};
+use crate::rules::{NameLevel, SpaceLevel, check_identifier, check_space_segment};
 
 pub(crate) const IDENTIFIER_DOC: &str = "Name: starts with a letter; lowercase letters, digits, `_`, `.` and `-`, no separator at the end or two in a row, at most 255 characters. Unique across the whole Harness account, whatever the scope. Changing it replaces the object.";
 const ORG_DOC: &str = "Harness org the object lives in. Defaults to the provider's `org_id`; the plan shows the value used. Changing it replaces the object.";
@@ -20,20 +20,13 @@ fn identifier_rule() -> StringRule {
     })
 }
 
-/// `org_id` / `project_id` go into URL paths as scope segments: no `/`, no blanks.
-fn scope_segment_rule(name: &'static str) -> StringRule {
+/// `org_id` / `project_id`: Harness identifiers (the rule har-local and Harness apply to a
+/// space ref), checked at plan time rather than refused by the API at apply.
+pub(crate) fn scope_segment_rule(name: &'static str, level: SpaceLevel) -> StringRule {
     string_rule(
         format!("Invalid {name}"),
-        "must be a Harness identifier",
-        move |v| {
-            if v.is_empty() || v.contains('/') || v.chars().any(char::is_whitespace) {
-                Err(format!(
-                    "{name} must be a Harness identifier (no `/`, no spaces, not empty), got {v:?}"
-                ))
-            } else {
-                Ok(())
-            }
-        },
+        "must be a Harness identifier: a letter or `_` first, then letters, digits, `_` or `$`; at most 128 characters",
+        move |v| check_space_segment(level, v).map_err(|e| format!("{name}: {e}")),
     )
 }
 
@@ -57,7 +50,7 @@ pub(crate) fn org_id(name: &'static str) -> Attribute {
         .optional()
         .computed()
         .description(ORG_DOC)
-        .validate(scope_segment_rule(name))
+        .validate(scope_segment_rule(name, SpaceLevel::Org))
 }
 
 pub(crate) fn project_id(name: &'static str) -> Attribute {
@@ -65,7 +58,7 @@ pub(crate) fn project_id(name: &'static str) -> Attribute {
         .optional()
         .computed()
         .description(PROJECT_DOC)
-        .validate(scope_segment_rule(name))
+        .validate(scope_segment_rule(name, SpaceLevel::Project))
 }
 
 pub(crate) fn description(name: &str) -> Attribute {
@@ -92,4 +85,13 @@ pub(crate) fn computed(name: &str, description: &str) -> Attribute {
 
 pub(crate) fn created_at(name: &str) -> Attribute {
     computed(name, "Creation time, RFC 3339 UTC.")
+}
+
+/// `is_public`: sent on every create and PUT, so `false` turns it off again.
+pub(crate) fn is_public(name: &str) -> Attribute {
+    Attribute::bool(name).optional().description(
+        "Whether the object can be read without authentication (API `isPublic`). Unset and \
+         `false` are the same; always sent, so setting it back to `false` (or removing it) \
+         makes it private again.",
+    )
 }

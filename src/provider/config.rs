@@ -6,7 +6,7 @@ use std::fmt;
 use crate::framework::model::{decode, model};
 use crate::framework::validators::string_rule;
 use crate::framework::{Attribute, AttributePath, Diagnostics, Field, Schema, Value};
-use crate::rules;
+use crate::rules::{self, SpaceLevel, check_space_segment};
 
 pub(crate) const DEFAULT_ENDPOINT: &str = "https://app.harness.io/gateway";
 
@@ -170,6 +170,25 @@ pub(crate) fn validate(
             detail,
         );
     }
+    // The defaults go into every resource's space ref: a bad one is caught here, once.
+    for ((attr, env), setting, level) in [
+        (ORG_ID, &org, SpaceLevel::Org),
+        (PROJECT_ID, &project, SpaceLevel::Project),
+    ] {
+        if let Setting::Set(v, src) = setting
+            && let Err(e) = check_space_segment(level, v)
+        {
+            let from = match src {
+                Source::Config => attr.to_string(),
+                Source::Env => format!("{env} (the default for {attr})"),
+            };
+            diags.error_at(
+                AttributePath::root(attr),
+                format!("Invalid {attr}"),
+                format!("{from}: {e}"),
+            );
+        }
+    }
 }
 
 /// Resolve the configuration. `Ok(None)` when a value is unknown (it depends on something
@@ -321,5 +340,44 @@ mod tests {
             d.iter().next().and_then(|x| x.attribute.clone()),
             Some(AttributePath::root("project_id"))
         );
+    }
+
+    #[test]
+    fn scope_defaults_must_be_harness_identifiers() {
+        let mut d = Diagnostics::new();
+        validate(
+            &cfg(&[("org_id", Value::string("my-org"))]),
+            &no_env,
+            &mut d,
+        );
+        let e = d.iter().next().expect("an error for a hyphenated org");
+        assert_eq!(e.attribute, Some(AttributePath::root("org_id")));
+        assert!(
+            e.detail.contains("org_id: invalid org identifier"),
+            "{}",
+            e.detail
+        );
+
+        let env = |k: &str| (k == "HARNESS_ORG_ID").then(|| "9org".to_string());
+        let mut d = Diagnostics::new();
+        validate(&cfg(&[]), &env, &mut d);
+        let e = d
+            .iter()
+            .next()
+            .expect("an error for an org from the environment");
+        assert!(
+            e.detail
+                .starts_with("HARNESS_ORG_ID (the default for org_id)"),
+            "{}",
+            e.detail
+        );
+
+        let mut d = Diagnostics::new();
+        let ok = [
+            ("org_id", Value::string("team_1")),
+            ("project_id", Value::string("web$")),
+        ];
+        validate(&cfg(&ok), &no_env, &mut d);
+        assert!(!d.has_errors());
     }
 }

@@ -70,6 +70,34 @@ pub(crate) fn space_path(prior: Option<&Field<String>>, server: Option<&str>) ->
     }
 }
 
+/// A value the API treats as unset when it is its empty form (`""`, `false`, `0`, the
+/// default firewall mode): the user's null stays null, the user's explicit empty form stays.
+pub(crate) fn unset_if<T: Clone + PartialEq>(
+    prior: Option<&Field<T>>,
+    server: Option<T>,
+    is_unset: impl Fn(&T) -> bool,
+) -> Field<T> {
+    match (prior, server) {
+        (Some(Field::Known(p)), Some(s)) if *p == s => Field::Known(p.clone()),
+        (Some(Field::Known(p)), None) if is_unset(p) => Field::Known(p.clone()),
+        (_, None) => Field::Null,
+        (Some(Field::Known(p)), Some(s)) if is_unset(p) && is_unset(&s) => Field::Known(p.clone()),
+        (_, Some(s)) if is_unset(&s) => Field::Null,
+        (_, Some(s)) => Field::Known(s),
+    }
+}
+
+/// A path suffix: surrounding `/` and blanks are not a change; `""` is null.
+pub(crate) fn suffix(prior: Option<&Field<String>>, server: Option<&str>) -> Field<String> {
+    let norm = |s: &str| s.trim().trim_matches('/').to_string();
+    let server = server.map(norm).unwrap_or_default();
+    match prior {
+        Some(Field::Known(p)) if norm(p) == server => Field::Known(p.clone()),
+        _ if server.is_empty() => Field::Null,
+        _ => Field::Known(server),
+    }
+}
+
 /// Epoch milliseconds (the API's `createdAt`, a string) as RFC 3339 UTC; anything else is
 /// kept as the server sent it.
 pub(crate) fn created_at(ms: &str) -> String {

@@ -8,11 +8,16 @@ mod context;
 mod data_sources;
 mod diag;
 mod keep;
+mod lifecycle_data;
+mod lifecycle_rule;
+mod metadata;
 mod online;
 mod proxy;
 mod registry;
 mod resource;
 mod scope;
+mod webhook;
+mod webhook_data;
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -105,7 +110,9 @@ impl Provider for HarProvider {
         let shared = Shared::new(self.config_handle(), self.stop.clone());
         vec![
             HarResource::<RegistryResource>::new(shared.clone()),
-            HarResource::<ProxyResource>::new(shared),
+            HarResource::<ProxyResource>::new(shared.clone()),
+            webhook::new(shared.clone()),
+            lifecycle_rule::new(shared),
         ]
     }
 
@@ -114,7 +121,11 @@ impl Provider for HarProvider {
         vec![
             data_sources::lookup::<RegistryResource>(shared.clone()),
             data_sources::lookup::<ProxyResource>(shared.clone()),
-            data_sources::registries(shared),
+            data_sources::registries(shared.clone()),
+            webhook_data::webhook(shared.clone()),
+            webhook_data::webhooks(shared.clone()),
+            lifecycle_data::rule(shared.clone()),
+            lifecycle_data::rules(shared),
         ]
     }
 }

@@ -13,26 +13,52 @@
 //! | url | [`check_url_for_source`] (presence; [`stored_url_for_source`] on the server), [`check_url`] (shape), [`normalize_url`], [`is_ecr_url`] (warning) |
 //! | auth_type | [`AuthType::parse`], then [`check_auth`] |
 //! | upstream_proxies | [`check_link`] with [`LinkLevel::Product`] (provider) or [`LinkLevel::Api`] (server) |
+//! | firewall_mode | [`check_firewall_mode`] |
+//! | metadata_cache_ttl, negative_cache_ttl | [`check_cache_ttl`] |
+//! | metadata | [`check_metadata`] (keys, values, at most 49) |
+//! | cleanup_policy | [`check_cleanup_entry`] |
+//! | scanners | [`ScannerName::parse`] |
+//! | debian_config | [`check_debian_config_allowed`], [`IndexCompression::parse`] |
+//! | webhook attributes | [`webhook`] |
+//! | lifecycle rule attributes | [`lifecycle`] |
 //! | org / project of a space ref | [`check_space`] |
 //!
 //! Sources: `docs/design/har-api.md` §3 (OSS `utils.go`,
 //! `registry/app/helpers/pkg/*.go`) and docs/design/product.md ("Names", `har_upstream_proxy`).
 
 mod auth;
+mod cache_ttl;
+mod cleanup;
+mod firewall;
+pub mod lifecycle;
 mod link;
+mod metadata;
 mod names;
 mod package;
+mod scanners;
 mod source;
 mod space;
 mod time;
 mod url;
+pub mod webhook;
 
 pub(crate) use auth::{AuthError, AuthRefs, AuthType, check_auth};
+pub(crate) use cache_ttl::check_cache_ttl;
+pub(crate) use cleanup::{CleanupEntry, CleanupError, check_cleanup_entry};
+pub(crate) use firewall::{FirewallMode, check_firewall_mode};
 pub(crate) use link::{LinkLevel, LinkTarget, check_link};
+pub(crate) use metadata::{
+    check_metadata, check_metadata_count, check_metadata_key, check_metadata_value,
+};
 pub(crate) use names::{NameError, NameLevel, check_identifier};
 pub(crate) use package::{PackageType, RegistryType};
-pub(crate) use source::{Source, check_source_for, check_url_for_source, stored_url_for_source};
-pub(crate) use space::check_space;
+pub(crate) use scanners::{
+    DEFAULT_DEBIAN_ARCHITECTURES, IndexCompression, ScannerName, check_debian_config_allowed,
+};
+pub(crate) use source::{
+    Source, check_source_for, check_url_for_source, matrix_summary, stored_url_for_source,
+};
+pub(crate) use space::{SpaceLevel, check_space, check_space_segment};
 pub(crate) use time::rfc3339_utc;
 pub(crate) use url::{check_url, http_url_problem, is_ecr_url, normalize_url};
 

@@ -1,6 +1,8 @@
-//! Upstream sources: which ones a package type allows, and whether each needs a `url`
-//! (docs/design/har-api.md §3.2 for the OSS types, docs/design/product.md "har_upstream_proxy"; the SaaS-only types get
-//! `Custom` plus their public default, inferred from the SDK's `source` enum).
+//! Upstream sources: which ones a package type allows, and whether each needs a `url`.
+//!
+//! This is the one home of the source matrix. Every pair, the evidence for it and the pairs
+//! left out are in `docs/design/sources.md`; keep the two in step (a unit test below checks
+//! that the page lists every pair).
 
 use super::package::string_enum;
 use super::{EnumError, PackageType};
@@ -43,7 +45,9 @@ pub(crate) enum UrlRule {
 impl Source {
     pub(crate) fn url_rule(self) -> UrlRule {
         match self {
-            Source::Custom | Source::AwsEcr => UrlRule::Required,
+            // HelmChartRepo: the product's Helm HTTP proxy always asks for the chart repository
+            // URL, and there is no one public Helm HTTP repository it could imply.
+            Source::Custom | Source::AwsEcr | Source::HelmChartRepo => UrlRule::Required,
             _ => UrlRule::NotAllowed,
         }
     }
@@ -60,7 +64,9 @@ impl Source {
             P::Nuget => &[S::NugetOrg, S::Custom],
             P::Cargo => &[S::Crates, S::Custom],
             P::Go => &[S::GoProxy, S::Custom],
-            P::Huggingface => &[S::HuggingFace, S::Custom],
+            // The product docs: "Hugging Face registries do not proxy to the public Hub", and the
+            // open-source server's helper allows only `Custom`; so no `HuggingFace` source.
+            P::Huggingface => &[S::Custom],
             P::Conda => &[S::Anaconda, S::Custom],
             P::Dart => &[S::Pubdev, S::Custom],
             P::Composer => &[S::Packagist, S::Custom],
@@ -92,16 +98,30 @@ pub(crate) fn check_source_for(
     }
 }
 
+/// Every package type with its sources, for descriptions: `DOCKER Dockerhub/Custom/AwsEcr;
+/// HELM Custom; ...` in the API's order of package types.
+pub fn matrix_summary() -> String {
+    PackageType::NAMES
+        .iter()
+        .filter_map(|n| PackageType::parse(n).ok())
+        .map(|p| {
+            let names: Vec<&str> = Source::allowed_for(p).iter().map(|s| s.as_str()).collect();
+            format!("{p} {}", names.join("/"))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// `url` presence for a source: `Ok(())` or a message naming the rule. `url` is the raw
 /// attribute value; empty or whitespace-only counts as absent.
 pub(crate) fn check_url_for_source(source: Source, url: Option<&str>) -> Result<(), String> {
     let present = url.is_some_and(|u| !u.trim().is_empty());
     match (source.url_rule(), present) {
         (UrlRule::Required, false) => Err(format!(
-            "URL is required for upstream repository with source {source} (required for Custom and AwsEcr)"
+            "URL is required for upstream repository with source {source} (required for Custom, AwsEcr and HelmChartRepo)"
         )),
         (UrlRule::NotAllowed, true) => Err(format!(
-            "url is not allowed with source {source}: its remote is implied; url is only for Custom and AwsEcr"
+            "url is not allowed with source {source}: its remote is implied; url is only for Custom, AwsEcr and HelmChartRepo"
         )),
         _ => Ok(()),
     }
@@ -143,10 +163,39 @@ mod tests {
         assert!(check_url_for_source(Source::Dockerhub, Some("https://x")).is_err());
         assert!(check_url_for_source(Source::Dockerhub, Some("")).is_ok());
         assert!(check_url_for_source(Source::AwsEcr, Some("https://x")).is_ok());
+        assert!(check_url_for_source(Source::HelmChartRepo, None).is_err());
+        assert!(check_source_for(PackageType::Huggingface, "HuggingFace").is_err());
         assert!(stored_url_for_source(Source::Custom, String::new()).is_err());
         assert_eq!(
             stored_url_for_source(Source::Dockerhub, "https://x".into()),
             Ok(String::new())
         );
+    }
+
+    #[test]
+    fn summary_names_every_package_type() {
+        let s = matrix_summary();
+        for p in PackageType::ALL {
+            assert!(s.contains(&format!("{p} ")), "{p} missing from {s}");
+        }
+        assert!(
+            s.starts_with("DOCKER Dockerhub/Custom/AwsEcr; MAVEN MavenCentral/Custom"),
+            "{s}"
+        );
+    }
+
+    /// docs/design/sources.md lists every pair of the matrix, so the two cannot drift apart.
+    #[test]
+    fn the_design_page_lists_every_pair() {
+        let page = include_str!("../../docs/design/sources.md");
+        for p in PackageType::ALL {
+            for s in Source::allowed_for(*p) {
+                let row = format!("| `{p}` | `{s}` |");
+                assert!(
+                    page.contains(&row),
+                    "docs/design/sources.md lacks the row {row}"
+                );
+            }
+        }
     }
 }

@@ -208,6 +208,18 @@ fn cases() -> Vec<(&'static str, String, Vec<&'static str>)> {
             vec!["Invalid org_id", "org_id       = \"a/b\""],
         ),
         (
+            "org id that is not a Harness identifier",
+            proxy(
+                "  identifier   = \"bc-org-dash\"\n  package_type = \"DOCKER\"\n  source       = \"Dockerhub\"\n  auth_type    = \"Anonymous\"\n  org_id       = \"my-org\"\n  project_id   = \"9web\"",
+            ),
+            vec![
+                "Invalid org_id",
+                "invalid org identifier \"my-org\"",
+                "Invalid project_id",
+                "invalid project identifier \"9web\"",
+            ],
+        ),
+        (
             "duplicate upstream proxy",
             registry(
                 "  identifier       = \"bc-dup\"\n  package_type     = \"DOCKER\"\n  upstream_proxies = [\"hub\", \"quay\", \"hub\"]",

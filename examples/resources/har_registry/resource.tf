@@ -47,3 +47,30 @@ resource "har_registry" "charts" {
   org_id          = "platform"
   allowed_pattern = ["platform-*"]
 }
+
+# A Debian registry with every setting the API has: public, scanned, cleaned up, with its own
+# index settings and key/value metadata (user entries only; system entries are left alone).
+resource "har_registry" "debian" {
+  identifier   = "debian-main"
+  package_type = "DEBIAN"
+  is_public    = true
+  scanners     = ["AQUA_TRIVY"]
+  policy_refs  = ["account.security_baseline"]
+
+  cleanup_policy = [{
+    name           = "old-builds"
+    expire_days    = 30
+    package_prefix = ["nightly-"]
+    version_prefix = ["0."]
+  }]
+
+  debian_config = {
+    remote_indexed_architectures       = ["amd64", "arm64"]
+    optional_index_compression_formats = [".xz"]
+  }
+
+  metadata = {
+    team  = "platform"
+    owner = "platform@example.com"
+  }
+}

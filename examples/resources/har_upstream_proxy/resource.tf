@@ -47,3 +47,18 @@ resource "har_upstream_proxy" "central" {
     secret_space_path = "acct/platform"
   }
 }
+
+# Maven Central behind the dependency firewall, with its cache TTLs (MAVEN only).
+resource "har_upstream_proxy" "central_firewalled" {
+  identifier         = "maven-central-fw"
+  package_type       = "MAVEN"
+  source             = "MavenCentral"
+  auth_type          = "Anonymous"
+  firewall_mode      = "QUARANTINE"
+  metadata_cache_ttl = 3600
+  negative_cache_ttl = 300
+  remote_url_suffix  = "maven2"
+  metadata = {
+    team = "platform"
+  }
+}

@@ -1,11 +1,15 @@
 //! The HTTP surface: one router, served under both `/api/v1` (OSS) and `/gateway/har/api/v1`
-//! (SaaS, as the official provider calls it). Handlers are short; extractors parse; the service
+//! (SaaS, as the official provider calls it), and the v3 metadata routes under `/api/v3` and
+//! `/gateway/har/api/v3`. Handlers are short; extractors parse; the service
 //! decides. Cross-cutting concerns (API key, body limit, and later fault injection) are layers
 //! around [`router`], so they never touch a handler.
 
 mod extract;
+mod lifecycle;
 mod list;
+mod metadata;
 mod registry;
+mod webhook;
 
 use std::sync::Arc;
 
@@ -31,13 +35,25 @@ pub struct AppState {
 fn api() -> Router<AppState> {
     Router::new()
         .route("/registry", post(registry::create))
+        // Registries and their webhooks (`webhook.rs` dispatches on the path).
         .route(
             "/registry/{*reference}",
-            get(registry::get)
-                .put(registry::update)
-                .delete(registry::delete),
+            get(webhook::get)
+                .post(webhook::post)
+                .put(webhook::put)
+                .delete(webhook::delete),
         )
         .route("/spaces/{*rest}", get(list::list))
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// The v3 routes (relative to `/api/v3`): registry metadata and lifecycle rules.
+fn api_v3() -> Router<AppState> {
+    lifecycle::api()
+        .route(
+            "/registries/{uuid}/metadata",
+            get(metadata::get).put(metadata::put).post(metadata::post),
+        )
         .method_not_allowed_fallback(method_not_allowed)
 }
 
@@ -47,6 +63,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api())
         .nest("/gateway/har/api/v1", api())
+        .nest("/api/v3", api_v3())
+        .nest("/gateway/har/api/v3", api_v3())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -130,11 +130,14 @@ impl<K: RegistryKind> DataSource for Lookup<K> {
         let r = RegistryRef::new(scope.clone(), identifier.clone());
         match ctx.client.get_registry(&r).await {
             Ok(Some(reg)) => match K::state(&reg, &scope, None) {
-                Ok(model) => match encode(&model, &self.value_type) {
-                    Ok(v) => resp.state = Some(v),
-                    Err(e) => resp
-                        .diagnostics
-                        .error("Provider bug: state does not fit the schema", e.to_string()),
+                Ok(mut model) => match read_metadata(&ctx.client, &mut model, &r).await {
+                    Err(d) => resp.diagnostics.push(d),
+                    Ok(()) => match encode(&model, &self.value_type) {
+                        Ok(v) => resp.state = Some(v),
+                        Err(e) => resp
+                            .diagnostics
+                            .error("Provider bug: state does not fit the schema", e.to_string()),
+                    },
                 },
                 Err(msg) => resp
                     .diagnostics
@@ -153,5 +156,24 @@ impl<K: RegistryKind> DataSource for Lookup<K> {
                 .diagnostics
                 .push(api_error(&format!("reading {} {r}", K::NOUN), &e)),
         }
+    }
+}
+
+/// The MANUAL metadata entries (v3 API) into `model`; a server without the v3 API has none.
+async fn read_metadata<M: crate::provider::resource::kind::Identity>(
+    client: &crate::api::Client,
+    model: &mut M,
+    r: &RegistryRef,
+) -> Result<(), crate::framework::Diagnostic> {
+    let Some(uuid) = model.uuid().clone().known().filter(|u| !u.is_empty()) else {
+        return Ok(());
+    };
+    match client.get_metadata(&uuid).await {
+        Ok(entries) => {
+            model.set_metadata(crate::provider::metadata::state(None, &entries));
+            Ok(())
+        }
+        Err(crate::api::Error::NotFound { .. }) => Ok(()),
+        Err(e) => Err(api_error(&format!("reading the metadata of {r}"), &e)),
     }
 }

@@ -12,18 +12,21 @@ use crate::api::refs::Scope;
 use crate::framework::{AttributePath, Diagnostic, Field};
 use crate::provider::diag::error_at;
 use crate::provider::scope::Defaults;
-use crate::rules::{NameLevel, check_identifier};
+use crate::rules::{NameLevel, SpaceLevel, check_identifier, check_space_segment};
 
-/// `org_id` / `project_id` of a data source: not empty, no `/`.
+/// `org_id` / `project_id` of a data source: Harness identifiers, as on the resources.
 fn check_scope(names: [(&str, &Field<String>); 2], out: &mut Vec<Diagnostic>) {
-    for (name, value) in names {
+    for ((name, value), level) in names
+        .into_iter()
+        .zip([SpaceLevel::Org, SpaceLevel::Project])
+    {
         if let Field::Known(v) = value
-            && (v.is_empty() || v.contains('/'))
+            && let Err(e) = check_space_segment(level, v)
         {
             out.push(error_at(
                 AttributePath::root(name),
                 format!("Invalid {name}"),
-                format!("{name} must not be empty or contain `/`, got {v:?}"),
+                format!("{name}: {e}"),
             ));
         }
     }

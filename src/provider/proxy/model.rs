@@ -7,7 +7,7 @@ use crate::framework::model::model;
 use crate::provider::keep::{self, StringList, known_strings};
 use crate::provider::registry::server_package_type;
 use crate::provider::resource::kind::identity;
-use crate::rules::{AuthType, PackageType, Source};
+use crate::rules::{AuthType, FirewallMode, PackageType, Source};
 
 model! {
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -24,6 +24,12 @@ model! {
         pub(crate) auth_type: Field<AuthType>,
         pub(crate) user_password: Field<UserPassword>,
         pub(crate) access_key_secret_key: Field<AccessKeys>,
+        pub(crate) is_public: Field<bool>,
+        pub(crate) firewall_mode: Field<FirewallMode>,
+        pub(crate) remote_url_suffix: Field<String>,
+        pub(crate) metadata_cache_ttl: Field<i64>,
+        pub(crate) negative_cache_ttl: Field<i64>,
+        pub(crate) metadata: crate::provider::metadata::Metadata,
         pub(crate) uuid: Field<String>,
         pub(crate) created_at: Field<String>,
     }
@@ -141,6 +147,37 @@ pub(crate) fn state(
         auth_type: Field::Known(auth_type),
         user_password,
         access_key_secret_key,
+        is_public: keep::unset_if(prior.map(|p| &p.is_public), Some(reg.is_public), |b| !b),
+        firewall_mode: keep::unset_if(
+            prior.map(|p| &p.firewall_mode),
+            cfg.firewall_mode
+                .as_deref()
+                .filter(|m| !m.is_empty())
+                .map(FirewallMode::parse)
+                .transpose()
+                .map_err(|e| {
+                    format!(
+                        "the server answered with a firewall mode this provider does not know: {e}"
+                    )
+                })?,
+            |m| *m == FirewallMode::Allow,
+        ),
+        remote_url_suffix: keep::suffix(
+            prior.map(|p| &p.remote_url_suffix),
+            cfg.remote_url_suffix.as_deref(),
+        ),
+        metadata_cache_ttl: keep::unset_if(
+            prior.map(|p| &p.metadata_cache_ttl),
+            cfg.metadata_cache_ttl,
+            |n| *n == 0,
+        ),
+        negative_cache_ttl: keep::unset_if(
+            prior.map(|p| &p.negative_cache_ttl),
+            cfg.negative_cache_ttl,
+            |n| *n == 0,
+        ),
+        // Read from the v3 API by the resource; until then what was planned or stored.
+        metadata: prior.map(|p| p.metadata.clone()).unwrap_or(Field::Null),
         uuid: Field::Known(reg.uuid.clone()),
         created_at: Field::Known(keep::created_at(&reg.created_at)),
     })
@@ -179,8 +216,8 @@ pub(crate) fn differences(sent: &ProxyModel, found: &ProxyModel) -> Vec<&'static
 }
 
 /// The whole-registry body from a planned `har_upstream_proxy`. `current` carries over what
-/// this resource does not manage (`allowedPattern`, `blockedPattern`, `isPublic`,
-/// `remoteUrlSuffix`).
+/// this resource does not manage (`allowedPattern`, `blockedPattern`, `scanners`,
+/// `policyRefs`).
 pub(crate) fn request(
     planned: &ProxyModel,
     scope: &Scope,
@@ -214,10 +251,6 @@ pub(crate) fn request(
         }
         _ => None,
     };
-    let carried = current.and_then(|c| match &c.config {
-        RegistryConfig::Upstream(u) => u.remote_url_suffix.clone(),
-        RegistryConfig::Virtual(_) => None,
-    });
     RegistryRequest {
         identifier: planned.identifier.clone().known().unwrap_or_default(),
         package_type: planned
@@ -235,7 +268,10 @@ pub(crate) fn request(
             .map(|c| c.blocked_pattern.clone())
             .unwrap_or_default(),
         cleanup_policy: None,
-        is_public: current.is_some_and(|c| c.is_public),
+        // Always sent: `false` must turn it off again.
+        is_public: planned.is_public.known().unwrap_or(false),
+        scanners: current.map(|c| c.scanners.clone()),
+        policy_refs: current.and_then(|c| c.policy_refs.clone()),
         config: Some(RegistryConfig::Upstream(UpstreamConfig {
             auth_type: Some(
                 planned
@@ -247,7 +283,18 @@ pub(crate) fn request(
             auth,
             source: planned.source.known().map(|s| s.as_str().to_string()),
             url: planned.url.clone().known().map(|u| u.trim().to_string()),
-            remote_url_suffix: carried,
+            remote_url_suffix: planned
+                .remote_url_suffix
+                .clone()
+                .known()
+                .map(|s| s.trim().trim_matches('/').to_string())
+                .filter(|s| !s.is_empty()),
+            firewall_mode: planned
+                .firewall_mode
+                .known()
+                .map(|m| m.as_str().to_string()),
+            metadata_cache_ttl: planned.metadata_cache_ttl.known(),
+            negative_cache_ttl: planned.negative_cache_ttl.known(),
         })),
     }
 }

@@ -67,15 +67,14 @@ pub(crate) fn schema() -> Schema {
             attrs::string_list(a.labels, "Labels. Unset and `[]` are the same."),
             Attribute::string(a.source)
                 .required()
-                .description(
-                    "Where the proxy pulls from; allowed per package type: DOCKER Dockerhub/Custom/AwsEcr; \
-                     HELM Custom; MAVEN MavenCentral/Custom; NPM NpmJs/Custom; PYTHON PyPi/Custom; \
-                     NUGET NugetOrg/Custom; CARGO Crates/Custom; GO GoProxy/Custom; GENERIC, RPM Custom.",
-                ),
+                .description(format!(
+                    "Where the proxy pulls from; allowed per package type: {}.",
+                    crate::rules::matrix_summary()
+                )),
             Attribute::string(a.url)
                 .optional()
                 .description(
-                    "Remote URL: required for Custom and AwsEcr, not allowed for the public default \
+                    "Remote URL: required for Custom, AwsEcr and HelmChartRepo, not allowed for the public default \
                      sources. Absolute http(s) with a host; a trailing `/` is not a change. For AwsEcr, \
                      the ECR registry host or the ECR console URL (another host is a warning).",
                 )
@@ -92,6 +91,37 @@ pub(crate) fn schema() -> Schema {
             Attribute::single_nested(a.access_key_secret_key, access_key_attrs())
                 .optional()
                 .description("AWS keys for auth_type = \"AccessKeySecretKey\" (required then, forbidden otherwise)."),
+            attrs::is_public(a.is_public),
+            Attribute::string(a.firewall_mode)
+                .optional()
+                .description(
+                    "Dependency firewall mode (API `firewallMode`): ALLOW (no policy evaluation; \
+                     the default, so unset and ALLOW are the same), ENABLED (artifacts are \
+                     evaluated against policies) or QUARANTINE (artifacts that fail are \
+                     blocked). Not for DOCKER or HELM proxies.",
+                ),
+            Attribute::string(a.remote_url_suffix)
+                .optional()
+                .description(
+                    "Path suffix appended to the remote URL (API `remoteUrlSuffix`), e.g. for \
+                     PyPI-style indexes. Surrounding `/` are not a change; unset and `\"\"` \
+                     are the same.",
+                ),
+            Attribute::int64(a.metadata_cache_ttl)
+                .optional()
+                .description(
+                    "Seconds a found metadata answer of the remote is cached (API \
+                     `metadataCacheTTL`), 0 to 604800; MAVEN proxies only. Unset and 0 are the \
+                     same.",
+                ),
+            Attribute::int64(a.negative_cache_ttl)
+                .optional()
+                .description(
+                    "Seconds a not-found answer of the remote is cached (API \
+                     `negativeCacheTTL`), 0 to 604800; MAVEN proxies only. Unset and 0 are the \
+                     same.",
+                ),
+            crate::provider::metadata::attribute(a.metadata),
             attrs::computed(a.uuid, "The proxy's UUID."),
             attrs::created_at(a.created_at),
         ]);

@@ -7,7 +7,10 @@ use crate::framework::model::DecodeError;
 use crate::framework::{AttributePath, Diagnostic, Field, Value};
 use crate::provider::diag::{error_at, warning_at};
 use crate::provider::resource::kind::report_unreadable;
-use crate::rules::{Source, check_source_for, check_url_for_source, is_ecr_url};
+use crate::rules::{
+    Source, check_cache_ttl, check_firewall_mode, check_source_for, check_url_for_source,
+    is_ecr_url,
+};
 
 pub(crate) fn validate(
     config: &ProxyModel,
@@ -43,6 +46,39 @@ pub(crate) fn validate(
     };
     check_url(config, source, out);
     auth::check(config, out);
+    check_saas_fields(config, out);
+    crate::provider::metadata::validate(ProxyModel::ATTR.metadata, &config.metadata, out);
+}
+
+/// `firewall_mode` for the package type; the cache TTLs' range and package type.
+fn check_saas_fields(config: &ProxyModel, out: &mut Vec<Diagnostic>) {
+    let a = ProxyModel::ATTR;
+    let Some(pt) = config.package_type.known() else {
+        return;
+    };
+    if let Field::Known(mode) = &config.firewall_mode
+        && let Err(e) = check_firewall_mode(pt, mode.as_str())
+    {
+        out.push(error_at(
+            AttributePath::root(a.firewall_mode),
+            format!("Invalid {}", a.firewall_mode),
+            format!("{}: {e}", a.firewall_mode),
+        ));
+    }
+    for (name, ttl) in [
+        (a.metadata_cache_ttl, &config.metadata_cache_ttl),
+        (a.negative_cache_ttl, &config.negative_cache_ttl),
+    ] {
+        if let Field::Known(v) = ttl
+            && let Err(e) = check_cache_ttl(pt, *v)
+        {
+            out.push(error_at(
+                AttributePath::root(name),
+                format!("Invalid {name}"),
+                format!("{name}: {e}"),
+            ));
+        }
+    }
 }
 
 /// The source against the package type's list, when the package type is known.

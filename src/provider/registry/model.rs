@@ -1,12 +1,14 @@
 //! The `har_registry` model and its mapping to and from the HAR wire model.
 
-use crate::api::model::{Registry, RegistryConfig, RegistryRequest, VirtualConfig};
+use crate::api::model::{
+    CleanupPolicy, DebianConfig, Registry, RegistryConfig, RegistryRequest, Scanner, VirtualConfig,
+};
 use crate::api::refs::{RegistryRef, Scope};
 use crate::framework::Field;
 use crate::framework::model::model;
 use crate::provider::keep::{self, StringList, known_strings};
 use crate::provider::resource::kind::identity;
-use crate::rules::PackageType;
+use crate::rules::{DEFAULT_DEBIAN_ARCHITECTURES, IndexCompression, PackageType, ScannerName};
 
 model! {
     #[derive(Debug, Clone, PartialEq, Default)]
@@ -21,12 +23,101 @@ model! {
         pub(crate) allowed_pattern: StringList,
         pub(crate) blocked_pattern: StringList,
         pub(crate) upstream_proxies: StringList,
+        pub(crate) is_public: Field<bool>,
+        pub(crate) scanners: Field<Vec<Field<ScannerName>>>,
+        pub(crate) policy_refs: StringList,
+        pub(crate) cleanup_policy: Field<Vec<Field<CleanupPolicyModel>>>,
+        pub(crate) debian_config: Field<DebianConfigModel>,
         pub(crate) url: Field<String>,
+        pub(crate) metadata: crate::provider::metadata::Metadata,
         pub(crate) uuid: Field<String>,
         pub(crate) created_at: Field<String>,
     }
 }
 identity!(RegistryModel);
+
+model! {
+    /// `cleanup_policy = [{ ... }]`: every field required (the API refuses a partial entry).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub(crate) struct CleanupPolicyModel / CleanupPolicyAttrs {
+        pub(crate) name: Field<String>,
+        pub(crate) expire_days: Field<i64>,
+        pub(crate) package_prefix: StringList,
+        pub(crate) version_prefix: StringList,
+    }
+}
+
+model! {
+    /// `debian_config = { ... }` (DEBIAN only).
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub(crate) struct DebianConfigModel / DebianConfigAttrs {
+        pub(crate) remote_indexed_architectures: StringList,
+        pub(crate) optional_index_compression_formats: Field<Vec<Field<IndexCompression>>>,
+    }
+}
+
+/// A typed list: the server's empty list is the user's null, or the user's `[]`.
+fn typed_list<T: Clone>(
+    prior: Option<&Field<Vec<Field<T>>>>,
+    server: Vec<T>,
+) -> Field<Vec<Field<T>>> {
+    if server.is_empty() {
+        return match prior {
+            Some(Field::Known(p)) if p.is_empty() => Field::Known(vec![]),
+            _ => Field::Null,
+        };
+    }
+    Field::Known(server.into_iter().map(Field::Known).collect())
+}
+
+fn cleanup_state(
+    prior: Option<&RegistryModel>,
+    server: &[CleanupPolicy],
+) -> Field<Vec<Field<CleanupPolicyModel>>> {
+    let items = server
+        .iter()
+        .map(|p| CleanupPolicyModel {
+            name: Field::from_option(p.name.clone()),
+            expire_days: Field::from_option(p.expire_days),
+            package_prefix: keep::string_list(&p.package_prefix),
+            version_prefix: keep::string_list(&p.version_prefix),
+        })
+        .collect();
+    typed_list(prior.map(|p| &p.cleanup_policy), items)
+}
+
+/// The server fills `debianConfig` with its defaults: those are the user's null.
+fn debian_state(
+    prior: Option<&RegistryModel>,
+    server: Option<&DebianConfig>,
+) -> Result<Field<DebianConfigModel>, String> {
+    let Some(d) = server else {
+        return Ok(Field::Null);
+    };
+    let formats = d
+        .optional_index_compression_formats
+        .iter()
+        .map(|f| IndexCompression::parse(f).map(Field::Known))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("the server answered with {e}"))?;
+    let is_default =
+        d.remote_indexed_architectures == DEFAULT_DEBIAN_ARCHITECTURES && formats.is_empty();
+    let prior = prior.map(|p| &p.debian_config);
+    if is_default && !matches!(prior, Some(Field::Known(_))) {
+        return Ok(Field::Null);
+    }
+    let prior_model = prior.and_then(|p| p.as_ref().known());
+    Ok(Field::Known(DebianConfigModel {
+        remote_indexed_architectures: keep::list(
+            prior_model.map(|p| &p.remote_indexed_architectures),
+            &d.remote_indexed_architectures,
+        ),
+        optional_index_compression_formats: typed_list(
+            prior_model.map(|p| &p.optional_index_compression_formats),
+            formats.into_iter().filter_map(Field::known).collect(),
+        ),
+    }))
+}
 
 /// The upstream list as the server holds it. The OSS server maps a proxy deleted since it
 /// was linked to `""`: that is no link.
@@ -72,9 +163,61 @@ pub(crate) fn state(
             prior.map(|p| &p.upstream_proxies),
             &linked(&cfg.upstream_proxies),
         ),
+        is_public: keep::unset_if(prior.map(|p| &p.is_public), Some(reg.is_public), |b| !b),
+        scanners: typed_list(
+            prior.map(|p| &p.scanners),
+            reg.scanners
+                .iter()
+                .map(|s| ScannerName::parse(&s.name))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("the server answered with {e}"))?,
+        ),
+        // The SaaS answer has no policyRefs: then what was sent stands.
+        policy_refs: match &reg.policy_refs {
+            Some(refs) => keep::list(prior.map(|p| &p.policy_refs), refs),
+            None => prior.map(|p| p.policy_refs.clone()).unwrap_or(Field::Null),
+        },
+        cleanup_policy: cleanup_state(prior, reg.cleanup_policy.as_deref().unwrap_or_default()),
+        debian_config: debian_state(prior, cfg.debian_config.as_ref())?,
         url: Field::Known(reg.url.clone()),
+        // Read from the v3 API by the resource; until then what was planned or stored.
+        metadata: prior.map(|p| p.metadata.clone()).unwrap_or(Field::Null),
         uuid: Field::Known(reg.uuid.clone()),
         created_at: Field::Known(keep::created_at(&reg.created_at)),
+    })
+}
+
+fn cleanup_request(planned: &RegistryModel) -> Option<Vec<CleanupPolicy>> {
+    let items: Vec<CleanupPolicy> = planned
+        .cleanup_policy
+        .clone()
+        .known()
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(Field::known)
+        .map(|p| CleanupPolicy {
+            name: p.name.known(),
+            expire_days: p.expire_days.known(),
+            package_prefix: known_strings(&p.package_prefix).unwrap_or_default(),
+            version_prefix: known_strings(&p.version_prefix).unwrap_or_default(),
+        })
+        .collect();
+    (!items.is_empty()).then_some(items)
+}
+
+fn debian_request(planned: &RegistryModel) -> Option<DebianConfig> {
+    let d = planned.debian_config.clone().known()?;
+    Some(DebianConfig {
+        remote_indexed_architectures: known_strings(&d.remote_indexed_architectures)
+            .unwrap_or_default(),
+        optional_index_compression_formats: d
+            .optional_index_compression_formats
+            .known()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(Field::known)
+            .map(|f| f.as_str().to_string())
+            .collect(),
     })
 }
 
@@ -103,12 +246,12 @@ pub(crate) fn differences(sent: &RegistryModel, found: &RegistryModel) -> Vec<&'
     .collect()
 }
 
-/// The whole-registry PUT/POST body from a planned `har_registry`. The fields this
-/// resource does not manage (`cleanupPolicy`, `isPublic`) are carried over from `current`.
+/// The whole-registry PUT/POST body from a planned `har_registry`. Every field the API has
+/// for a registry is managed here; `isPublic` is always sent, so `false` turns it off.
 pub(crate) fn request(
     planned: &RegistryModel,
     scope: &Scope,
-    current: Option<&Registry>,
+    _current: Option<&Registry>,
 ) -> RegistryRequest {
     RegistryRequest {
         identifier: planned.identifier.clone().known().unwrap_or_default(),
@@ -122,10 +265,25 @@ pub(crate) fn request(
         labels: known_strings(&planned.labels).unwrap_or_default(),
         allowed_pattern: known_strings(&planned.allowed_pattern).unwrap_or_default(),
         blocked_pattern: known_strings(&planned.blocked_pattern).unwrap_or_default(),
-        cleanup_policy: current.and_then(|c| c.cleanup_policy.clone()),
-        is_public: current.is_some_and(|c| c.is_public),
+        cleanup_policy: cleanup_request(planned),
+        is_public: planned.is_public.known().unwrap_or(false),
+        scanners: Some(
+            planned
+                .scanners
+                .clone()
+                .known()
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(Field::known)
+                .map(|s| Scanner {
+                    name: s.as_str().to_string(),
+                })
+                .collect(),
+        ),
+        policy_refs: Some(known_strings(&planned.policy_refs).unwrap_or_default()),
         config: Some(RegistryConfig::Virtual(VirtualConfig {
             upstream_proxies: known_strings(&planned.upstream_proxies).unwrap_or_default(),
+            debian_config: debian_request(planned),
         })),
     }
 }
@@ -188,26 +346,57 @@ mod tests {
     }
 
     #[test]
-    fn requests_carry_unmanaged_fields() {
-        let current = reg(r#"{"identifier":"r","packageType":"DOCKER","isPublic":true,
+    fn requests_send_every_field_the_plan_has() {
+        let current = reg(r#"{"identifier":"r","packageType":"DEBIAN","isPublic":true,
             "cleanupPolicy":[{"name":"c","expireDays":3,"versionPrefix":["v"],"packagePrefix":["p"]}],
+            "scanners":[{"name":"GRYPE"}],
             "config":{"type":"VIRTUAL","upstreamProxies":["x"]}}"#);
         let planned = RegistryModel {
             identifier: Field::Known("r".into()),
-            package_type: Field::Known(PackageType::Docker),
+            package_type: Field::Known(PackageType::Debian),
             upstream_proxies: keep::string_list(&["a".into(), "b".into()]),
+            debian_config: Field::Known(DebianConfigModel {
+                remote_indexed_architectures: keep::string_list(&["arm64".into()]),
+                optional_index_compression_formats: Field::Known(vec![Field::Known(
+                    IndexCompression::Xz,
+                )]),
+            }),
             ..RegistryModel::default()
         };
+        // What the plan leaves out is unset, not carried over: isPublic false, no policies.
         let req = request(&planned, &Scope::account("acct"), Some(&current));
-        assert!(req.is_public);
-        assert_eq!(req.package_type, "DOCKER");
-        assert_eq!(req.cleanup_policy.as_ref().map(Vec::len), Some(1));
+        assert!(!req.is_public);
+        assert_eq!(req.package_type, "DEBIAN");
+        assert_eq!(req.cleanup_policy, None);
+        assert_eq!(req.scanners, Some(vec![]));
         assert_eq!(req.description.as_deref(), Some(""));
         assert_eq!(
             req.config,
             Some(RegistryConfig::Virtual(VirtualConfig {
-                upstream_proxies: vec!["a".into(), "b".into()]
+                upstream_proxies: vec!["a".into(), "b".into()],
+                debian_config: Some(DebianConfig {
+                    remote_indexed_architectures: vec!["arm64".into()],
+                    optional_index_compression_formats: vec![".xz".into()],
+                }),
             }))
         );
+        // The server's defaults are the user's null.
+        let s = state(
+            &reg(
+                r#"{"identifier":"r","packageType":"DEBIAN","config":{"type":"VIRTUAL",
+            "debianConfig":{"remoteIndexedArchitectures":["amd64","i386","arm64"]}}}"#,
+            ),
+            &Scope::account("acct"),
+            None,
+        )
+        .unwrap();
+        assert_eq!(s.debian_config, Field::Null);
+        let s = state(&current, &Scope::account("acct"), None).unwrap();
+        assert_eq!(s.is_public, Field::Known(true));
+        assert_eq!(
+            s.scanners,
+            Field::Known(vec![Field::Known(ScannerName::Grype)])
+        );
+        assert!(matches!(&s.cleanup_policy, Field::Known(v) if v.len() == 1));
     }
 }

@@ -5,7 +5,10 @@ use crate::framework::model::DecodeError;
 use crate::framework::{AttributePath, Diagnostic, Field};
 use crate::provider::diag::error_at;
 use crate::provider::resource::kind::report_unreadable;
-use crate::rules::{NameLevel, check_identifier};
+use crate::rules::{
+    CleanupEntry, NameLevel, RegistryType, check_cleanup_entry, check_debian_config_allowed,
+    check_identifier,
+};
 
 pub(crate) fn validate(
     config: &RegistryModel,
@@ -14,6 +17,57 @@ pub(crate) fn validate(
 ) {
     report_unreadable(errors, out);
     check_upstream_list(config, out);
+    check_saas_fields(config, out);
+    crate::provider::metadata::validate(RegistryModel::ATTR.metadata, &config.metadata, out);
+}
+
+/// `debian_config` only on DEBIAN; each `cleanup_policy` entry complete.
+fn check_saas_fields(config: &RegistryModel, out: &mut Vec<Diagnostic>) {
+    let a = RegistryModel::ATTR;
+    if let (Field::Known(_), Field::Known(pt)) = (&config.debian_config, &config.package_type)
+        && let Err(e) = check_debian_config_allowed(*pt, RegistryType::Virtual)
+    {
+        out.push(error_at(
+            AttributePath::root(a.debian_config),
+            format!("Invalid {}", a.debian_config),
+            format!("{}: {e}", a.debian_config),
+        ));
+    }
+    let Field::Known(policies) = &config.cleanup_policy else {
+        return;
+    };
+    for (i, p) in policies.iter().enumerate() {
+        let Field::Known(p) = p else { continue };
+        // Unknown parts are checked at apply.
+        if p.name.is_unknown()
+            || p.expire_days.is_unknown()
+            || p.package_prefix.is_unknown()
+            || p.version_prefix.is_unknown()
+        {
+            continue;
+        }
+        let package_prefix =
+            crate::provider::keep::known_strings(&p.package_prefix).unwrap_or_default();
+        let version_prefix =
+            crate::provider::keep::known_strings(&p.version_prefix).unwrap_or_default();
+        let entry = CleanupEntry {
+            name: p.name.as_deref().known(),
+            expire_days: p.expire_days.known(),
+            package_prefix: &package_prefix,
+            version_prefix: &version_prefix,
+        };
+        if let Err(e) = check_cleanup_entry(&entry) {
+            let field = match &e {
+                crate::rules::CleanupError::Missing(f) => f.attribute(),
+                crate::rules::CleanupError::ExpireDays(_) => "expire_days",
+            };
+            out.push(error_at(
+                AttributePath::root(a.cleanup_policy).index(i as i64),
+                format!("Invalid {}", a.cleanup_policy),
+                format!("{}[{i}].{field}: {e}", a.cleanup_policy),
+            ));
+        }
+    }
 }
 
 /// Each entry a valid name (the API's rule: a proxy made elsewhere may start with a digit),

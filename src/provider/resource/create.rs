@@ -3,7 +3,7 @@
 use super::HarResource;
 use super::kind::RegistryKind;
 use super::links::{check_links, upstreams};
-use crate::api::model::{Registry, RegistryConfig};
+use crate::api::model::{Registry, RegistryConfig, RegistryRequest};
 use crate::api::refs::{RegistryRef, Scope};
 use crate::api::{self, Client};
 use crate::framework::{CreateRequest, CreateResponse};
@@ -39,16 +39,13 @@ impl<K: RegistryKind> HarResource<K> {
                 }
             },
         };
-        // The OSS server ignores upstreamProxies on create for GENERIC but applies them on
-        // PUT: re-send once before judging the list.
-        if let Some(RegistryConfig::Virtual(v)) = &body.config
-            && upstreams(&reg) != v.upstream_proxies
-        {
+        // What a create may not store, a PUT does: the OSS server ignores upstreamProxies on
+        // create for GENERIC and never stores cleanup policies on create, and older backends
+        // drop the firewall mode (the official provider's follow-up PUT, AH-3528). Re-send
+        // once before judging the answer.
+        if needs_follow_up(&body, &reg) {
             let r = RegistryRef::new(scope.clone(), reg.identifier.clone());
-            let mut again = body.clone();
-            again.cleanup_policy = reg.cleanup_policy.clone();
-            again.is_public = reg.is_public;
-            match ctx.client.update_registry(&r, &again).await {
+            match ctx.client.update_registry(&r, &body).await {
                 Ok(updated) => reg = updated,
                 Err(e) => resp.diagnostics.push(api_error(
                     &format!("{doing} (setting its upstream proxies)"),
@@ -57,7 +54,18 @@ impl<K: RegistryKind> HarResource<K> {
             }
         }
         match K::state(&reg, &scope, Some(&planned)) {
-            Ok(state) => resp.state = self.write_model(&state, &mut resp.diagnostics),
+            Ok(mut state) => {
+                let wanted = planned.metadata().clone();
+                self.metadata_into(
+                    &ctx.client,
+                    &mut state,
+                    Some(&wanted),
+                    &doing,
+                    &mut resp.diagnostics,
+                )
+                .await;
+                resp.state = self.write_model(&state, &mut resp.diagnostics)
+            }
             Err(msg) => {
                 resp.diagnostics.error(format!("Error {doing}"), msg);
                 return;
@@ -128,5 +136,22 @@ impl<K: RegistryKind> HarResource<K> {
             K::TYPE_NAME,
             noun = K::NOUN,
         ))
+    }
+}
+
+/// Whether the create's answer lacks something the body asked for that a PUT would store.
+fn needs_follow_up(body: &RegistryRequest, reg: &Registry) -> bool {
+    match (&body.config, &reg.config) {
+        (Some(RegistryConfig::Virtual(v)), _) => {
+            // The API stores cleanup policies on PUT only.
+            let policies = body.cleanup_policy.as_deref().unwrap_or_default();
+            upstreams(reg) != v.upstream_proxies
+                || (!policies.is_empty()
+                    && reg.cleanup_policy.as_deref().unwrap_or_default() != policies)
+        }
+        (Some(RegistryConfig::Upstream(sent)), RegistryConfig::Upstream(got)) => {
+            sent.firewall_mode.is_some() && sent.firewall_mode != got.firewall_mode
+        }
+        _ => false,
     }
 }

@@ -102,7 +102,7 @@ impl<K: RegistryKind> HarResource<K> {
                         msg,
                     );
                 }
-                Answer::Asked => self.read_answer(&r, &prior, &reg, resp),
+                Answer::Asked => self.read_answer(&ctx.client, &r, &prior, &reg, resp).await,
             },
             Err(e) => resp
                 .diagnostics
@@ -110,16 +110,20 @@ impl<K: RegistryKind> HarResource<K> {
         }
     }
 
-    fn read_answer(
+    async fn read_answer(
         &self,
+        client: &crate::api::Client,
         r: &RegistryRef,
         prior: &K::Model,
         reg: &Registry,
         resp: &mut ReadResponse,
     ) {
         match K::state(reg, &r.scope, Some(prior)) {
-            Ok(s) => {
+            Ok(mut s) => {
                 self.in_state().insert(r.to_string());
+                let doing = format!("reading {} {r}", K::NOUN);
+                self.metadata_into(client, &mut s, None, &doing, &mut resp.diagnostics)
+                    .await;
                 resp.state = self.write_model(&s, &mut resp.diagnostics);
             }
             Err(msg) => resp
@@ -174,7 +178,18 @@ impl<K: RegistryKind> HarResource<K> {
             }
         };
         match K::state(&reg, &r.scope, Some(&planned)) {
-            Ok(state) => resp.state = self.write_model(&state, &mut resp.diagnostics),
+            Ok(mut state) => {
+                let wanted = planned.metadata().clone();
+                self.metadata_into(
+                    &ctx.client,
+                    &mut state,
+                    Some(&wanted),
+                    &doing,
+                    &mut resp.diagnostics,
+                )
+                .await;
+                resp.state = self.write_model(&state, &mut resp.diagnostics)
+            }
             Err(msg) => {
                 resp.diagnostics.error(format!("Error {doing}"), msg);
                 return;
@@ -258,6 +273,39 @@ impl<K: RegistryKind> HarResource<K> {
         );
         model.set_identifier(r.identifier.clone());
         resp.state = self.write_model(&model, &mut resp.diagnostics);
+    }
+}
+
+impl<K: RegistryKind> HarResource<K> {
+    /// Fills `model.metadata` from the v3 API: with `planned`, makes the MANUAL entries that
+    /// first (carrying the AUTO ones); without, only reads. A server without the v3 API (404)
+    /// is fine as long as no metadata is wanted.
+    pub(super) async fn metadata_into(
+        &self,
+        client: &crate::api::Client,
+        model: &mut K::Model,
+        planned: Option<&crate::provider::metadata::Metadata>,
+        doing: &str,
+        diags: &mut crate::framework::Diagnostics,
+    ) {
+        use crate::provider::metadata;
+        let Some(uuid) = model.uuid().clone().known().filter(|u| !u.is_empty()) else {
+            return;
+        };
+        let prior = model.metadata().clone();
+        let result = match planned {
+            Some(p) => metadata::sync(client, &uuid, p).await,
+            None => client.get_metadata(&uuid).await,
+        };
+        match result {
+            Ok(entries) => model.set_metadata(metadata::state(Some(&prior), &entries)),
+            Err(crate::api::Error::NotFound { .. })
+                if metadata::state(Some(&prior), &[]) == prior =>
+            {
+                tracing::debug!(%uuid, "no v3 metadata API; no metadata wanted");
+            }
+            Err(e) => diags.push(api_error(&format!("{doing} (its metadata)"), &e)),
+        }
     }
 }
 

@@ -32,6 +32,11 @@ pub(crate) trait Identity {
     /// Sets `id`, `org_id` and `project_id` (the plan's scope defaults).
     fn place(&mut self, id: Field<String>, org_id: Field<String>, project_id: Field<String>);
     fn set_identifier(&mut self, identifier: String);
+    /// `metadata` (v3 API), kept apart from the registry body.
+    fn metadata(&self) -> &crate::provider::metadata::Metadata;
+    fn set_metadata(&mut self, m: crate::provider::metadata::Metadata);
+    /// The object's uuid (the v3 metadata API addresses it by uuid).
+    fn uuid(&self) -> &Field<String>;
 }
 
 macro_rules! identity {
@@ -70,6 +75,15 @@ macro_rules! identity {
             }
             fn set_identifier(&mut self, identifier: String) {
                 self.identifier = $crate::framework::Field::Known(identifier);
+            }
+            fn metadata(&self) -> &$crate::provider::metadata::Metadata {
+                &self.metadata
+            }
+            fn set_metadata(&mut self, m: $crate::provider::metadata::Metadata) {
+                self.metadata = m;
+            }
+            fn uuid(&self) -> &$crate::framework::Field<String> {
+                &self.uuid
             }
         }
     };
