@@ -253,9 +253,12 @@ fn write_number(out: &mut Vec<u8>, n: &Number, at: &Trail<'_>) -> Result<(), Cod
                 let _ = write!(s, "{f:?}");
             }
         },
-        Number::Decimal(d) if is_json_number(d) => s.push_str(d),
-        // Valid for cty but not JSON number syntax (`+1`, `.5`): a numeric string, which
-        // the decoders (ours and cty's) accept.
+        // A bare JSON number only if it reads back as the same number: serde_json parses
+        // numbers as f64, refusing one beyond its range (`2e11101`) and rounding an integer
+        // beyond its precision, so our decoder could not read back what we wrote.
+        Number::Decimal(d) if is_json_number(d) && reads_back_as_f64(d, n) => s.push_str(d),
+        // Valid for cty but not JSON number syntax (`+1`, `.5`), or beyond f64: a
+        // numeric string, which the decoders (ours and cty's) accept.
         Number::Decimal(d) if is_decimal(d) => {
             write_json_string(out, d);
             return Ok(());
@@ -269,6 +272,12 @@ fn write_number(out: &mut Vec<u8>, n: &Number, at: &Trail<'_>) -> Result<(), Cod
     }
     out.extend_from_slice(s.as_bytes());
     Ok(())
+}
+
+/// True if the decimal text, parsed as f64 (as serde_json does), is still the number `n`.
+fn reads_back_as_f64(d: &str, n: &Number) -> bool {
+    d.parse::<f64>()
+        .is_ok_and(|f| f.is_finite() && Number::Float(f) == *n)
 }
 
 fn write(out: &mut Vec<u8>, v: &Value, ty: &Type, at: &Trail<'_>) -> Result<(), CodecError> {
@@ -407,11 +416,20 @@ mod tests {
         );
         let big = "123456789012345678901234567890";
         let d = Value::Number(Number::Decimal(big.into()));
-        assert_eq!(enc(&d, &Type::Number).as_deref(), Some(big));
+        // Beyond f64 precision: quoted, as a bare number would be read back rounded.
+        assert_eq!(enc(&d, &Type::Number), Some(format!("\"{big}\"")));
         assert_eq!(
             enc(&Value::Number(Number::Decimal(".5".into())), &Type::Number).as_deref(),
             Some("\".5\"")
         );
+        // Beyond f64 range or precision: a numeric string, which our decoder reads back exactly.
+        let long = Value::Number(Number::Decimal("-111111110009457087888323093".into()));
+        let text = enc(&long, &Type::Number).expect("encodes");
+        assert_eq!(text, "\"-111111110009457087888323093\"");
+        assert_eq!(decode(text.as_bytes(), &Type::Number).ok(), Some(long));
+        let huge = Value::Number(Number::Decimal("2e11101".into()));
+        assert_eq!(enc(&huge, &Type::Number).as_deref(), Some("\"2e11101\""));
+        assert_eq!(decode(b"\"2e11101\"", &Type::Number).ok(), Some(huge));
         // A numeric string keeps every digit.
         assert_eq!(
             decode(format!("\"{big}\"").as_bytes(), &Type::Number).ok(),
