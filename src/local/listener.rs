@@ -17,7 +17,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
 use tower::ServiceExt;
 
 use super::error::ApiError;
@@ -133,6 +133,10 @@ pub async fn serve(
         })
     };
 
+    // One permit per open socket, held by its connection task until the socket is dropped:
+    // an eviction only asks the oldest connection to close, so without this the loop could
+    // accept faster than evicted tasks let go, and descriptors would pass the cap under load.
+    let sockets = Arc::new(Semaphore::new(limits.max_connections));
     tokio::pin!(shutdown);
     let mut next_id = 0u64;
     loop {
@@ -157,10 +161,20 @@ pub async fn serve(
             );
             continue;
         };
+        let socket = tokio::select! {
+            () = &mut shutdown => None,
+            permit = Arc::clone(&sockets).acquire_owned() => permit.ok(),
+        };
+        let Some(socket) = socket else {
+            // Admitted but never served: out of the table, or the drain below never ends.
+            table.remove(id);
+            break;
+        };
         // Small request/response pairs: don't let Nagle hold them back.
         let _ = tcp.set_nodelay(true);
         tokio::spawn(connection(
             tcp,
+            socket,
             id,
             close,
             Arc::clone(&builder),
@@ -183,6 +197,9 @@ pub async fn serve(
 #[allow(clippy::too_many_arguments)]
 async fn connection(
     tcp: TcpStream,
+    // Dropped after `tcp` (parameters outlive the body's locals): frees the slot once the
+    // socket is really closed.
+    _socket: OwnedSemaphorePermit,
     id: u64,
     close: Arc<Notify>,
     builder: Arc<auto::Builder<TokioExecutor>>,
