@@ -26,6 +26,8 @@ use crate::api::model::{MetadataEntry, MetadataItem};
 use crate::api::refs::{RegistryRef, Scope};
 use crate::rules::{LinkLevel, LinkTarget, RegistryType, check_link};
 
+mod identifier_search;
+
 /// The schema, one entry per version; never edit a released entry, append a new one.
 const MIGRATIONS: &[&str] = &[
     // 1: registries and their ordered upstream links (stored by row id, as the real service
@@ -71,6 +73,8 @@ const MIGRATIONS: &[&str] = &[
     crate::local::webhook_store::SCHEMA,
     // 4: lifecycle rules (local/lifecycle_store.rs).
     crate::local::lifecycle_store::SCHEMA,
+    // 5: the trigram index that serves identifier searches (store/identifier_search.rs).
+    identifier_search::SCHEMA,
 ];
 
 const READERS: usize = 4;
@@ -245,6 +249,12 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    migrate_through(conn, MIGRATIONS)
+}
+
+/// Brings the schema to `migrations.len()`; tests pass a prefix of [`MIGRATIONS`] to build
+/// the database an older har-local left.
+fn migrate_through(conn: &mut Connection, migrations: &[&str]) -> Result<(), StoreError> {
     let version: usize = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if version > MIGRATIONS.len() {
         return Err(StoreError::Corrupt(format!(
@@ -252,7 +262,7 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             MIGRATIONS.len()
         )));
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+    for (i, sql) in migrations.iter().enumerate().skip(version) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", i + 1)?;
@@ -566,21 +576,31 @@ pub(crate) fn get(
 
 /// The registries of an account whose identifier contains `search` (ASCII case-insensitive;
 /// every one if `None`), without upstream lists: the list endpoint filters by scope and
-/// type, sorts and pages in memory. The search runs in SQL, on the (account, identifier)
-/// index, because the provider's plan-time "is this name taken?" check sends one for every
-/// resource it creates: only the matches are read and decoded, not the whole account.
+/// type, sorts and pages in memory. The search runs in SQL because the provider's plan-time
+/// "is this name taken?" check sends one for every resource it creates: a term of three
+/// characters or more goes through the trigram index (store/identifier_search.rs) and reads
+/// only the rows that contain it; a shorter one tests every identifier of the account on the
+/// (account, identifier) index. Both give the same rows.
 pub(crate) fn list_account(
     conn: &Connection,
     account: &str,
     search: Option<&str>,
 ) -> Result<Vec<StoredRegistry>, StoreError> {
+    let indexed = search.and_then(|term| Some((term, identifier_search::match_phrase(term)?)));
+    if let Some((term, phrase)) = indexed {
+        let mut stmt = conn.prepare_cached(identifier_search::SEARCH)?;
+        return registries(stmt.query(params![account, term, phrase])?);
+    }
     let mut stmt = conn.prepare_cached(
         "SELECT id, uuid, scope, identifier, registry_type, package_type, description, labels, \
          allowed_pattern, blocked_pattern, is_public, cleanup_policy, upstream_config, created_at, modified_at, extras \
          FROM registries WHERE account = ?1 AND (?2 IS NULL OR instr(lower(identifier), lower(?2)) > 0) \
          ORDER BY id",
     )?;
-    let mut rows = stmt.query(params![account, search])?;
+    registries(stmt.query(params![account, search])?)
+}
+
+fn registries(mut rows: rusqlite::Rows<'_>) -> Result<Vec<StoredRegistry>, StoreError> {
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         out.push(row_to_registry(r)?);
