@@ -1,11 +1,14 @@
-//! Load benchmark of the release har-local binary on loopback: creates/s, GET/s and their
-//! p50/p99 latencies, bounded in count and time.
+//! Load benchmark of the release har-local binary on loopback: creates/s, GET/s, identifier
+//! searches/s, their p50/p99 latencies and har-local's CPU time per request, bounded in count
+//! and time.
 //!
 //!     cargo bench --bench har_local_load
 //!
 //! Env: `CONNECTIONS` (default 8), `CREATES` (default 20000), `GETS` (default 200000),
-//! `PHASE_SECONDS` (default 20, a phase stops early when it is spent), `DURABILITY` (`normal`,
-//! the default, or `full`: har-local's `--durability`).
+//! `SEARCHES` (default 20000: account-wide `search_term=<an existing identifier>` listings, the
+//! provider's plan-time "is this name taken?" check), `PHASE_SECONDS` (default 20, a phase
+//! stops early when it is spent), `DURABILITY` (`normal`, the default, or `full`: har-local's
+//! `--durability`). A phase with a count of 0 is skipped.
 //! Goals (docs/performance.md): >= 10,000 GET/s, >= 2,000 creates/s, p99 < 10 ms.
 
 #[path = "../tests/support/har_local.rs"]
@@ -32,6 +35,29 @@ struct PhaseResult {
     errors: usize,
     elapsed: Duration,
     latencies: Vec<Duration>,
+    /// har-local's user + system CPU time during the phase, when /proc tells.
+    server_cpu: Option<Duration>,
+}
+
+/// User + system CPU time of process `pid` so far (Linux /proc; `None` elsewhere).
+fn cpu_time(pid: Option<u32>) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid?)).ok()?;
+    // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_secs_f64(
+        ticks as f64 / clock_ticks_per_second(),
+    ))
+}
+
+fn clock_ticks_per_second() -> f64 {
+    std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(100.0)
 }
 
 impl PhaseResult {
@@ -55,6 +81,15 @@ impl PhaseResult {
             pct(1.0),
             self.errors,
         );
+        if let Some(cpu) = self.server_cpu {
+            println!(
+                "{:<8} har-local CPU {:.2} s = {:.3} ms per request ({:.0}% of one core)",
+                "",
+                cpu.as_secs_f64(),
+                cpu.as_secs_f64() * 1000.0 / self.count.max(1) as f64,
+                cpu.as_secs_f64() * 100.0 / self.elapsed.as_secs_f64(),
+            );
+        }
     }
 }
 
@@ -70,6 +105,7 @@ fn phase(
 ) -> PhaseResult {
     let next = Arc::new(AtomicUsize::new(0));
     let op = Arc::new(op);
+    let cpu_before = cpu_time(server.pid());
     let start = Instant::now();
     let handles: Vec<_> = (0..connections)
         .map(|_| {
@@ -100,12 +136,17 @@ fn phase(
         latencies.extend(l);
         errors += e;
     }
+    let elapsed = start.elapsed();
+    let server_cpu = cpu_time(server.pid())
+        .zip(cpu_before)
+        .map(|(after, before)| after.saturating_sub(before));
     PhaseResult {
         name,
         count: latencies.len(),
         errors,
-        elapsed: start.elapsed(),
+        elapsed,
         latencies,
+        server_cpu,
     }
 }
 
@@ -114,6 +155,7 @@ fn main() {
     let connections = env("CONNECTIONS", 8);
     let creates = env("CREATES", 20_000);
     let gets = env("GETS", 200_000);
+    let searches = env("SEARCHES", 20_000);
     let budget = Duration::from_secs(env("PHASE_SECONDS", 20) as u64);
 
     let durability = std::env::var("DURABILITY").unwrap_or_else(|_| "normal".into());
@@ -150,5 +192,32 @@ fn main() {
         )
         .is_ok_and(|r| r.status == 200)
     });
-    get.print();
+    if gets > 0 {
+        get.print();
+    }
+
+    let mut search = phase(
+        "search",
+        &server,
+        connections,
+        searches,
+        budget,
+        move |c, i| {
+            // An existing identifier, searched account-wide with the provider's query (first page
+            // of 100) before a create; the answer must list it.
+            let id = format!("reg-{}", (i.wrapping_mul(7919)) % existing);
+            c.try_send(
+            "GET",
+            &format!(
+                "/gateway/har/api/v1/spaces/acct/+/registries?page=0&size=100&search_term={id}&scope=descendants"
+            ),
+            &[],
+            None,
+        )
+        .is_ok_and(|r| r.status == 200 && r.text().contains(&format!("\"{id}\"")))
+        },
+    );
+    if searches > 0 {
+        search.print();
+    }
 }
