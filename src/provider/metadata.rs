@@ -25,6 +25,15 @@ pub(crate) fn attribute(name: &str) -> Attribute {
     )
 }
 
+/// Whether `m` asks for at least one entry (or may: unknown).
+pub(crate) fn has_entries(m: &Metadata) -> bool {
+    match m {
+        Field::Known(items) => !items.is_empty(),
+        Field::Null => false,
+        Field::Unknown => true,
+    }
+}
+
 /// The known entries, when the map and every value are known.
 fn known(m: &Metadata) -> Option<BTreeMap<String, String>> {
     match m {
