@@ -15,6 +15,7 @@ mod local_concurrency;
 mod local_contract;
 mod local_durability;
 mod local_fields;
+mod local_stats;
 mod local_webhooks_lifecycle;
 mod plugin_mtls;
 mod protocol_grpc;
