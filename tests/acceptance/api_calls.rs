@@ -207,3 +207,122 @@ resource "har_registry" "late" {{
         assert_eq!(acc.registry(&format!("acct/{late}")), theirs);
     }
 }
+
+fn metadata_webhook_rule(team: &str, hook_name: &str, rule_description: &str) -> String {
+    format!(
+        r#"
+resource "har_registry" "m" {{
+  identifier   = "am-reg"
+  package_type = "DOCKER"
+  metadata     = {{ team = "{team}" }}
+}}
+resource "har_webhook" "w" {{
+  registry   = har_registry.m.id
+  identifier = "notify"
+  name       = "{hook_name}"
+  url        = "https://hooks.example.com/a"
+  triggers   = ["ARTIFACT_CREATION"]
+}}
+resource "har_lifecycle_rule" "r" {{
+  name         = "cleanup"
+  description  = "{rule_description}"
+  action       = "DELETE"
+  package_type = "DOCKER"
+  apply_to = {{
+    mode       = "EXPLICIT"
+    registries = [har_registry.m.identifier]
+  }}
+  criteria = {{
+    match = "ALL"
+    rules = [{{ type = "KEEP_LAST_N", value = 10 }}]
+  }}
+  schedule = {{
+    expression = "0 2 * * *"
+    timezone   = "UTC"
+  }}
+}}
+"#
+    )
+}
+
+/// The calls a configuration needs beyond the registry itself, only where it uses them: a
+/// registry with `metadata` (the v3 metadata GET and PUT), a webhook and a lifecycle rule
+/// (one call each per operation; the rule's registries are checked in the directory).
+#[test]
+fn calls_of_metadata_webhooks_and_rules() {
+    let acc = Acc::start();
+    let tf = acc.tf();
+    tf.config(&acc.config(&metadata_webhook_rule("a", "Notify", "one")));
+    const META_GET: &str = "GET /v3/registries/{uuid}/metadata";
+    const META_PUT: &str = "PUT /v3/registries/{uuid}/metadata";
+    const HOOK: &str = "/registry/{ref}/webhooks";
+    const HOOK_ID: &str = "/registry/{ref}/webhooks/{id}";
+    const RULES: &str = "/v3/lifecycle/rules";
+    const RULE_ID: &str = "/v3/lifecycle/rules/{id}";
+
+    // Create: in each walk, a search for the registry's name and one for the rule's
+    // registry; the registry's POST and its metadata (read, then written); the webhook's and
+    // the rule's POST.
+    acc.server.take_stats();
+    tf.apply().assert_success();
+    let s = acc.server.take_stats();
+    let want = |pairs: &[(&str, u64)]| -> BTreeMap<String, u64> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    };
+    assert_eq!(
+        s.calls,
+        want(&[
+            (LIST, 4),
+            ("POST /registry", 1),
+            (META_GET, 1),
+            (META_PUT, 1),
+            (&format!("POST {HOOK}"), 1),
+            (&format!("POST {RULES}"), 1),
+        ])
+    );
+
+    // No change: each refresh is one GET, and the registry's metadata one more.
+    tf.plan_detailed().assert_no_changes();
+    let s = acc.server.take_stats();
+    let refresh = [
+        (GET, 1),
+        (META_GET, 1),
+        (&format!("GET {HOOK_ID}") as &str, 1),
+        (&format!("GET {RULE_ID}"), 1),
+    ];
+    assert_eq!(s.calls, want(&refresh));
+
+    // Update of all three: only the metadata changes on the registry (no GET or PUT of the
+    // registry itself), the webhook and the rule are one PUT each; the rule's registries did
+    // not change, so no check.
+    tf.config(&acc.config(&metadata_webhook_rule("b", "Notify CI", "two")));
+    tf.apply().assert_success();
+    let s = acc.server.take_stats();
+    assert_eq!(
+        s.calls,
+        want(&[
+            (GET, 1),
+            (META_GET, 2),
+            (META_PUT, 1),
+            (&format!("GET {HOOK_ID}"), 1),
+            (&format!("PUT {HOOK_ID}"), 1),
+            (&format!("GET {RULE_ID}"), 1),
+            (&format!("PUT {RULE_ID}"), 1),
+        ])
+    );
+    tf.plan_detailed().assert_no_changes();
+    acc.server.take_stats();
+
+    // Destroy: the refresh, then one DELETE each.
+    tf.destroy().assert_success();
+    let s = acc.server.take_stats();
+    let mut deletes = want(&refresh);
+    for route in [
+        "DELETE /registry/{ref}".to_string(),
+        format!("DELETE {HOOK_ID}"),
+        format!("DELETE {RULE_ID}"),
+    ] {
+        deletes.insert(route, 1);
+    }
+    assert_eq!(s.calls, deletes);
+}

@@ -154,6 +154,24 @@ impl<K: RegistryKind> HarResource<K> {
                 .error(format!("Error {doing}"), "The state has no valid id.");
             return;
         };
+        // Only `metadata` changes: the registry already is as planned (the refresh just read
+        // it), so neither its GET nor its PUT, only the v3 calls.
+        let mut rest = planned.clone();
+        rest.set_metadata(prior.metadata().clone());
+        if rest == prior {
+            let mut state = planned.clone();
+            let wanted = planned.metadata().clone();
+            self.metadata_into(
+                &ctx.client,
+                &mut state,
+                Some(&wanted),
+                &doing,
+                &mut resp.diagnostics,
+            )
+            .await;
+            resp.state = self.write_model(&state, &mut resp.diagnostics);
+            return;
+        }
         // PUT replaces the whole registry: start from what the server holds now, so that
         // nothing this provider does not manage is cleared.
         let current = match ctx.client.get_registry(&r).await {
