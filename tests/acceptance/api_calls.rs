@@ -175,6 +175,10 @@ resource "har_registry" "late" {{
                 "an upstream proxy named \"{late}\" already exists"
             ));
         assert_eq!(s.count("POST /registry"), 2 * pairs as u64, "{s:?}");
+        // The apply walk asked 2·pairs + 1 questions: with pairs = 5, T searches and then the
+        // listing, which answered `late`'s (it comes last); with none, one search.
+        let expected = if pairs > 0 { T + 1 } else { 1 };
+        assert_eq!(s.count(LIST), expected, "{s:?}");
         assert_eq!(
             acc.registry(&format!("acct/{late}")),
             theirs,
@@ -325,4 +329,62 @@ fn calls_of_metadata_webhooks_and_rules() {
         deletes.insert(route, 1);
     }
     assert_eq!(s.calls, deletes);
+}
+
+/// A name taken by another client after this apply's own check of it, just before its
+/// create (the scripted front runs the other client's create, then forwards this provider's
+/// POST): the create's answer ("already defined") fails that resource with the server's
+/// message, nothing of it goes to state, the other registry stays as it was, and the rest of
+/// the configuration is applied. Terraform starts the provider itself here, so the plan and
+/// apply walks run in provider processes of their own, as in real use.
+#[test]
+fn a_name_taken_just_before_the_create_is_refused_by_the_create() {
+    use support::front::{Front, Script};
+    use support::har_local::{Client, HarLocal};
+    use support::reliability::{Work, server_objects, state_objects};
+
+    let h = HarLocal::start();
+    let (addr, key) = (h.addr(), h.api_key().to_string());
+    let front = Front::start(addr, move |id| {
+        if id == "ar-race" {
+            let r = Client::new(addr, Some(key.clone())).post(
+                "/api/v1/registry",
+                &json!({"identifier": "ar-race", "packageType": "NPM", "parentRef": "acct",
+                    "description": "another team's", "config": {"type": "VIRTUAL"}}),
+            );
+            assert_eq!(r.status, 201, "{}", r.text());
+        }
+        Script::Forward
+    });
+    let endpoint = front.endpoint();
+    let w = Work::with_env(&h, &[], &[("HARNESS_ENDPOINT", endpoint.as_str())]);
+    let ours = "resource \"har_registry\" \"ok\" {\n  identifier = \"ar-ok\"\n  package_type = \"DOCKER\"\n}\n";
+    w.tf.config(&support::terraform::with_provider(&format!(
+        "provider \"har\" {{}}\n{ours}\
+         resource \"har_registry\" \"race\" {{\n  identifier = \"ar-race\"\n  package_type = \"DOCKER\"\n  description = \"ours\"\n}}\n"
+    )));
+    let out = w.apply(2);
+    out.assert_failure()
+        .assert_says("Error creating registry ar-race")
+        .assert_says("registry 'ar-race' is already defined");
+    assert_eq!(
+        state_objects(&w.tf).keys().collect::<Vec<_>>(),
+        ["acct/ar-ok"],
+        "nothing of ar-race in state"
+    );
+    let theirs = h.client().get("/api/v1/registry/acct/ar-race/+").data();
+    assert_eq!(
+        (&theirs["packageType"], &theirs["description"]),
+        (&json!("NPM"), &json!("another team's"))
+    );
+    // Dropping it from the configuration, a destroy leaves the other registry alone.
+    w.tf.config(&support::terraform::with_provider(&format!(
+        "provider \"har\" {{}}\n{ours}"
+    )));
+    w.tf.run(&["destroy", "-input=false", "-no-color", "-auto-approve"])
+        .assert_success();
+    assert_eq!(
+        server_objects(&h).keys().collect::<Vec<_>>(),
+        ["acct/ar-race"]
+    );
 }
