@@ -10,7 +10,8 @@
 //! from a single listing of the whole account ([`LISTING_PAGE_SIZE`] a page, sorted by
 //! identifier), fetched once and shared: concurrent questions wait for the one fetch. A
 //! process so makes at most T + ceil(M'/100) list calls (T the constant, M' the registries
-//! the listing returns), and exactly that many when it asks more than T questions.
+//! the listing returns; an empty account is one page), and exactly that many when it asks
+//! more than T questions.
 //!
 //! The listing is a snapshot. It is only used to *find* names: its "not there" is no proof
 //! that a name is free when the create is sent (someone may take it meanwhile; the create's
