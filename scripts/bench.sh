@@ -845,7 +845,7 @@ kind_cell() { # size kind op -> "median s (min–max)"
   echo
   echo "Counted by har-local (\`DELETE /_har-local/stats\` after each command), starting from an empty"
   echo "account (M' = 0). Calls are behaviour, so they do not vary between rounds;"
-  echo "\`tests/acceptance/call_counts.rs\` asserts them on a small apply."
+  echo "\`tests/acceptance/api_calls.rs\` asserts them on a small apply."
   echo
   echo "| command | calls | per resource | by route | target |"
   echo "| --- | ---: | ---: | --- | --- |"
