@@ -46,7 +46,8 @@ pub(crate) type Found = crate::rules::LinkTarget;
 /// that creates or links a handful of names in an account of thousands of registries then
 /// costs a handful of small calls, not a full listing; a plan of many names pays this many
 /// searches plus one listing. 8 covers the usual small change (a registry, its proxies, a
-/// rule) while staying a small constant next to N in the bound N + 2·(T + pages).
+/// rule) while staying a small constant next to N in a first apply's bound of N + 2·(T + pages) calls
+/// (docs/design/product.md, "API calls per operation").
 pub(crate) const SEARCHES_BEFORE_LISTING: usize = 8;
 
 /// Registries per page of the listing (the most the API serves in one page).
