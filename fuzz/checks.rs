@@ -135,6 +135,7 @@ fn app() -> axum::Router {
             api_key: KEY.into(),
             account: "acct".into(),
             pkg_base_url: terraform_provider_har::local::DEFAULT_PKG_BASE_URL.into(),
+            latency: Default::default(),
         })
         .expect("in-memory store")
     });

@@ -11,7 +11,12 @@
 #   4. har-local throughput and latency (the har-local helper's `cargo bench --bench
 #      har_local_load`, when the branch has it);
 #   5. with --scale, per-resource times for N = 100, 1000, 5000 (the 5000 round alone takes
-#      about 70 min here: Terraform's own cost per resource grows with N).
+#      about 70 min here: Terraform's own cost per resource grows with N);
+#   6. the API calls each command makes, per resource (counted by har-local on
+#      /_har-local/stats), and the provider's apply and plan against a distant API
+#      (har-local --latency-ms), judged against the floor plus the latency bound;
+#   7. with --callgrind, the provider's instructions per resource during a plan (exact);
+#   8. charts of the above as SVG (docs/perf/*.svg), shown in docs/performance.md.
 # The results go to stdout and to the "Provider benchmark (scripts/bench.sh)" section of
 # docs/performance.md, with the machine, the terraform version and the command.
 #
@@ -25,7 +30,8 @@
 # Usage: scripts/bench.sh [-n N] [-r R] [-w W] [-p P] [--scale] [--sizes "100 1000 5000"]
 #                         [--handshake-runs K] [--no-build] [--no-write] [--no-local-bench]
 #                         [--no-handshake] [--no-attrs-floor] [--attrs-floor-max N] [--profile]
-#                         [--keep]
+#                         [--latency "0 50"] [--latency-rounds R] [--callgrind]
+#                         [--add-runs FILE] [--keep]
 set -euo pipefail
 
 usage() {
@@ -48,6 +54,13 @@ Usage: scripts/bench.sh [options]
                       twice-as-large state would add about 40 min to a run)
   --profile           after the rounds of size N, profile one floor and one provider plan
                       with perf and report where Terraform's extra time goes (needs perf)
+  --latency "A B"     API latencies (ms) for the distant-API runs of the provider at size N
+                      (default "10 50 100"; "" skips them); 0 is the loopback runs themselves
+  --latency-rounds R  counted rounds per latency (default 1)
+  --callgrind         after the rounds of each size, one more provider plan under valgrind's
+                      callgrind: the provider's instructions per resource (needs valgrind)
+  --add-runs FILE     also report the rows of an earlier run's raw results (runs.tsv, kept by
+                      --keep), e.g. a long N = 5000 round made apart; the report names them
   --keep              keep the temporary directory (configs, logs, raw results)
   -h, --help          this text
 EOF
@@ -77,6 +90,10 @@ handshake=1
 attrs_floor=1
 profile=0
 keep=0
+latencies="10 50 100"
+latency_rounds=1
+callgrind=0
+add_runs=""
 command_line="scripts/bench.sh"
 for arg in "$@"; do
   if [[ "$arg" =~ ^[A-Za-z0-9_./=-]+$ ]]; then command_line+=" $arg"; else command_line+=" \"$arg\""; fi
@@ -99,6 +116,10 @@ while [ $# -gt 0 ]; do
     --profile) profile=1; shift ;;
     --attrs-floor-max) attrs_floor_max="${2:?--attrs-floor-max needs a number}"; shift 2 ;;
     --keep) keep=1; shift ;;
+    --latency) latencies="${2?--latency needs a list (or \"\")}"; shift 2 ;;
+    --latency-rounds) latency_rounds="${2:?--latency-rounds needs a number}"; shift 2 ;;
+    --callgrind) callgrind=1; shift ;;
+    --add-runs) add_runs="${2:?--add-runs needs a file}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
   esac
@@ -111,7 +132,11 @@ for spec in "${scale_specs[@]}"; do
   scale_list+=("${BASH_REMATCH[1]}")
   [ -n "${BASH_REMATCH[3]}" ] && size_rounds[${BASH_REMATCH[1]}]="${BASH_REMATCH[3]}"
 done
-for v in "$n" "$rounds" "$warmup" "$parallelism" "$handshake_runs" "$attrs_floor_max" "${scale_list[@]}"; do
+read -ra latency_list <<<"$latencies"
+[ -z "$add_runs" ] || [ -r "$add_runs" ] || die "--add-runs: cannot read $add_runs"
+[ "$callgrind" = 0 ] || command -v valgrind >/dev/null 2>&1 || die "--callgrind needs valgrind on PATH"
+command -v curl >/dev/null 2>&1 || die "curl is needed (it reads har-local's call counts)"
+for v in "$n" "$rounds" "$warmup" "$parallelism" "$handshake_runs" "$attrs_floor_max" "$latency_rounds" "${scale_list[@]}" "${latency_list[@]}"; do
   [[ "$v" =~ ^[0-9]+$ ]] || die "not a whole number: $v"
 done
 [ "$n" -ge 2 ] || die "-n must be at least 2 (one proxy and one registry)"
@@ -214,13 +239,13 @@ stop_har_local() {
   fi
 }
 
-start_har_local() {
+start_har_local() { # [extra har-local arguments, e.g. --latency-ms 50]
   stop_har_local
   rm -f "$work"/har-local-*.db*
   har_starts=$((har_starts + 1))
   local out="$work/har-local-$har_starts.out" line="" i
   "$har_local_bin" --listen 127.0.0.1:0 --db "$work/har-local-$har_starts.db" \
-    --api-key "$har_key" --account "$har_account" >"$out" 2>>"$work/har-local.err" &
+    --api-key "$har_key" --account "$har_account" "$@" >"$out" 2>>"$work/har-local.err" &
   har_pid=$!
   har_addr=""
   for ((i = 0; i < 200; i++)); do
@@ -234,6 +259,12 @@ start_har_local() {
   [ -n "$har_addr" ] || die "har-local did not start: $(tail -n 5 "$work/har-local.err" 2>/dev/null)"
   export HARNESS_ENDPOINT="http://$har_addr/gateway"
 }
+
+# The calls har-local answered since the last reading, as its JSON, and zero from here on.
+take_calls() {
+  curl -fsS -X DELETE "http://$har_addr/_har-local/stats" 2>/dev/null || echo '{"total":0,"calls":{}}'
+}
+calls_total() { sed -n 's/.*"total":\([0-9]*\).*/\1/p' "$1"; }
 
 # ---------------------------------------------------------------------------------------------
 # Configurations. Two floors, because terraform_data cannot hold our payload both at the same
@@ -345,8 +376,10 @@ EOF
 
 # ---------------------------------------------------------------------------------------------
 # Timing. One record per run in $work/runs.tsv:
-#   size kind(floor|floorobj|har) op(apply|plan) round wall_s user_s sys_s prov_hwm_kb prov_cpu_s
-#   prov_procs rc har_local_cpu_s
+#   size kind(floor|floorobj|har|har-l<ms>) op(apply|plan|plannew|destroy) round wall_s user_s
+#   sys_s prov_hwm_kb prov_cpu_s prov_procs rc har_local_cpu_s calls
+# calls: the API calls har-local answered during the command (provider runs only; the whole
+# answer, by route, is kept in $work/calls/).
 # wall from $EPOCHREALTIME; user/sys from the shell's `times` (CPU of reaped children: timeout,
 # terraform and the provider processes terraform reaps). The command runs in the background
 # and is waited for, so a signal to this script stops it at once (see cleanup). The benchtool
@@ -389,6 +422,7 @@ timed() { # size kind op round dir -- terraform args...
   children_cpu >"$work/cpu0"
   read -r u0 s0 <"$work/cpu0"
   hl0="$(har_local_ticks)"
+  [[ "$kind" == har* ]] && take_calls >/dev/null
   t0=$EPOCHREALTIME
   timeout "$(op_timeout "$size")" terraform -chdir="$dir" "$@" >"$log" 2>&1 &
   cmd_pid=$!
@@ -407,14 +441,20 @@ timed() { # size kind op round dir -- terraform args...
   if [ -s "$watch_out" ]; then
     read -r hwm ticks procs < <(awk '{ if ($2 > m) m = $2; t += $3; p++ } END { print m + 0, t + 0, p + 0 }' "$watch_out")
   fi
-  local hl_cpu=0
-  [ "$kind" = har ] && hl_cpu="$(awk -v a="$hl0" -v b="$hl1" -v h="$clk_tck" 'BEGIN { printf "%.3f", (b - a) / h }')"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$kind" "$op" "$round" \
+  local hl_cpu=0 calls=0
+  if [[ "$kind" == har* ]]; then
+    hl_cpu="$(awk -v a="$hl0" -v b="$hl1" -v h="$clk_tck" 'BEGIN { printf "%.3f", (b - a) / h }')"
+    mkdir -p "$work/calls"
+    take_calls >"$work/calls/$kind-$size-$op-$round.json"
+    calls="$(calls_total "$work/calls/$kind-$size-$op-$round.json")"
+  fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$size" "$kind" "$op" "$round" \
     "$wall" "$user" "$sys" "$hwm" "$(awk -v t="$ticks" -v h="$clk_tck" 'BEGIN { printf "%.3f", t / h }')" \
-    "$procs" "$rc" "$hl_cpu" >>"$runs"
+    "$procs" "$rc" "$hl_cpu" "${calls:-0}" >>"$runs"
   printf '  %-8s %-5s n=%-5s round %s: %6ss wall, %6ss cpu' "$kind" "$op" "$size" "$round" \
     "$wall" "$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')" >&2
-  if [ "$kind" = har ]; then
+  if [[ "$kind" == har* ]]; then
+    printf ', %s calls' "$calls" >&2
     printf ', provider %s MiB peak, %ss cpu, %s process(es); har-local %ss cpu' \
       "$(awk -v k="$hwm" 'BEGIN { printf "%.1f", k / 1024 }')" \
       "$(awk -v t="$ticks" -v h="$clk_tck" 'BEGIN { printf "%.2f", t / h }')" "$procs" "$hl_cpu" >&2
@@ -495,6 +535,12 @@ run_size() { # n
     done
     for kind in "${kinds[@]}"; do rm -f "$work/$kind-$size"/terraform.tfstate*; done
     start_har_local
+    if [ "$size" = "$n" ] && [ "$r" = 1 ]; then
+      # The calls of a plan of the new configuration (the plan-time checks), once.
+      rc=0
+      timed "$size" har plannew "$r" "$work/har-$size" -- plan -detailed-exitcode "${tf_common[@]}" || rc=$?
+      [ "$rc" = 2 ] || { last_log "har-$size-plannew-$r"; fail "har plan of the new configuration n=$size (exit $rc, want 2)"; }
+    fi
     for kind in "${order[@]}"; do
       timed "$size" "$kind" apply "$r" "$work/$kind-$size" -- apply -auto-approve "${tf_common[@]}" \
         || { last_log "$kind-$size-apply-$r"; fail "$kind apply n=$size round $r"; return 0; }
@@ -514,12 +560,51 @@ run_size() { # n
     done
   done
   if [ "$profile" = 1 ] && [ "$size" = "$n" ]; then profile_plans "$size"; fi
+  if [ "$callgrind" = 1 ]; then callgrind_plan "$size"; fi
+  if [ "$size" = "$n" ]; then
+    timed "$size" har destroy "$size_r" "$work/har-$size" -- destroy -auto-approve "${tf_common[@]}" \
+      || { last_log "har-$size-destroy-$size_r"; fail "har destroy n=$size"; }
+  fi
+}
+
+# --callgrind: one more no-change plan of the provider, each provider process under callgrind
+# (scripts/bench/callgrind-plan.sh): instructions are exact, so N = 1000 and N = 5000 compare
+# to the instruction even on a busy machine.
+declare -A cg_instr=() cg_procs=()
+callgrind_plan() { # size
+  local size="$1" out
+  note "size $size: a provider plan under callgrind"
+  if out="$("$root/scripts/bench/callgrind-plan.sh" "$provider_bin" "$work/har-$size" "$work/callgrind-$size" \
+      "-parallelism=$parallelism" 2>>"$work/callgrind.err")"; then
+    read -r _ cg_instr[$size] _ cg_procs[$size] <<<"$out"
+    note "size $size: $out"
+  else
+    fail "callgrind plan n=$size (see $work/callgrind.err)"
+  fi
+}
+
+# The distant API: the provider's apply and no-change plan of size N against a har-local that
+# holds every answer back `ms` milliseconds. Terraform's own work does not change with the
+# API's latency, so the floor of these runs is the loopback floor measured above.
+run_latency() { # ms
+  local ms="$1" r rc kind="har-l$1" dir="$work/har-$n"
+  for ((r = 1; r <= latency_rounds; r++)); do
+    note "size $n: latency $ms ms, round $r of $latency_rounds"
+    rm -f "$dir"/terraform.tfstate*
+    start_har_local --latency-ms "$ms"
+    timed "$n" "$kind" apply "$r" "$dir" -- apply -auto-approve -input=false -no-color "-parallelism=$parallelism" \
+      || { last_log "$kind-$n-apply-$r"; fail "$kind apply n=$n round $r"; return 0; }
+    rc=0
+    timed "$n" "$kind" plan "$r" "$dir" -- plan -detailed-exitcode -input=false -no-color "-parallelism=$parallelism" || rc=$?
+    [ "$rc" = 0 ] || { last_log "$kind-$n-plan-$r"; fail "$kind plan n=$n round $r (exit $rc)"; }
+  done
+  stop_har_local
 }
 
 # median of column COL over counted rounds (round >= 1) of size/kind/op; empty if none.
 stat_of() { # size kind op col [median|min|max]
   awk -F'\t' -v s="$1" -v k="$2" -v o="$3" -v c="$4" -v what="${5:-median}" '
-    $1 == s && $2 == k && $3 == o && $4 >= 1 && $11 == 0 { v[n++] = $c + 0 }
+    $1 == s && $2 == k && $3 == o && $4 >= 1 && ($11 == 0 || (o == "plannew" && $11 == 2)) { v[n++] = $c + 0 }
     END {
       if (n == 0) exit
       for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
@@ -600,6 +685,20 @@ for size in "${sizes[@]}"; do
   size_seconds[$size]=$((SECONDS - t0))
   note "size $size took ${size_seconds[$size]} s"
 done
+t0=$SECONDS
+for ms in "${latency_list[@]}"; do
+  [ "$ms" = 0 ] || run_latency "$ms"
+done
+latency_seconds=$((SECONDS - t0))
+if [ -n "$add_runs" ]; then
+  # Rows of an earlier run: sizes this run did not measure only (a size is compared within
+  # one run). Rows without a calls column get 0.
+  added_sizes="$(awk -F'\t' 'NR == FNR { have[$1] = 1; next } !($1 in have) { print $1 }' "$runs" "$add_runs" | sort -un | tr '\n' ' ')"
+  awk -F'\t' -v OFS='\t' 'NR == FNR { have[$1] = 1; next } !($1 in have) { if (NF < 13) $13 = 0; print }' \
+    "$runs" "$add_runs" >"$work/added.tsv"
+  cat "$work/added.tsv" >>"$runs"
+  for s in $added_sizes; do sizes+=("$s"); size_seconds[$s]="earlier run"; done
+fi
 measure_handshake
 run_local_bench
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -618,6 +717,33 @@ cpu_of() { # size kind op -> median user+sys
 }
 goal_of() { case "$1" in apply) echo "≤ 1.10x" ;; plan) echo "≤ 1.25x" ;; *) echo "—" ;; esac; }
 op_label() { case "$1" in apply) echo "apply (create $n)" ;; plan) echo "plan with refresh (no changes)" ;; esac; }
+
+# "GET /registry/{ref} 1000, POST /registry 1000" from a saved /_har-local/stats answer.
+calls_by_route() { # file
+  [ -s "$1" ] || { printf 'n/a'; return; }
+  sed -n 's/.*"calls":{\(.*\)}}$/\1/p' "$1" | tr ',' '\n' | sed -n 's/^"\(.*\)":\([0-9]*\)$/\1 \2/p' \
+    | paste -sd ',' | sed 's/,/, /g'
+}
+per_res() { [ -n "$1" ] && awk -v v="$1" -v n="$2" 'BEGIN { printf "%.3f", v / n }' || printf 'n/a'; }
+# The latency bound of a command: its calls × latency ÷ parallelism (seconds), i.e. the calls
+# in a row per resource × N × latency ÷ parallelism.
+bound_s() { awk -v c="$1" -v ms="$2" -v p="$parallelism" 'BEGIN { printf "%.3f", c * ms / 1000 / p }'; }
+call_target() {
+  case "$1" in
+    plannew) echo "≤ T + ⌈M'/100⌉ list calls (T = 8 searches, then one shared listing)" ;;
+    apply) echo "≤ N + 2·(T + ⌈M'/100⌉): the POSTs, plus the plan-time checks of two walks" ;;
+    plan) echo "N: one GET per resource (its refresh)" ;;
+    destroy) echo "2N: the refresh GET and the DELETE of each" ;;
+  esac
+}
+op_name() {
+  case "$1" in
+    plannew) echo "plan of the new configuration" ;;
+    apply) echo "apply (create)" ;;
+    plan) echo "plan with nothing changed (refresh)" ;;
+    destroy) echo "destroy (with its refresh)" ;;
+  esac
+}
 
 cpu_model="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 mem_total="$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
@@ -715,6 +841,48 @@ kind_cell() { # size kind op -> "median s (min–max)"
   fi
   echo "Time per size: $(for s in "${sizes[@]}"; do printf '%s: %s s; ' "$s" "${size_seconds[$s]}"; done | sed 's/; $//') (all rounds, including warm-up)."
   echo
+  echo "### API calls per resource ($n resources)"
+  echo
+  echo "Counted by har-local (\`DELETE /_har-local/stats\` after each command), starting from an empty"
+  echo "account (M' = 0). Calls are behaviour, so they do not vary between rounds;"
+  echo "\`tests/acceptance/api_calls.rs\` asserts them on a small apply."
+  echo
+  echo "| command | calls | per resource | by route | target |"
+  echo "| --- | ---: | ---: | --- | --- |"
+  for op in plannew apply plan destroy; do
+    c="$(stat_of "$n" har "$op" 13)"
+    f="$(ls "$work/calls/har-$n-$op-"*.json 2>/dev/null | head -n 1 || true)"
+    echo "| $(op_name "$op") | ${c:-n/a} | $(per_res "$c" "$n") | $(calls_by_route "$f") | $(call_target "$op") |"
+  done
+  echo
+  if [ "${#latency_list[@]}" -gt 0 ]; then
+    echo "### Against a distant API (har-local --latency-ms)"
+    echo
+    echo "The provider's apply and no-change plan of the same $n resources with every API answer held"
+    echo "back by the latency (\`har-local --latency-ms L\`; $latency_rounds round(s) each, median),"
+    echo "against two references: the floor (same bytes, loopback: Terraform's own work does not"
+    echo "depend on the API) and the latency bound, the calls of the command × L ÷ parallelism"
+    echo "($parallelism), i.e. calls in a row per resource × N × L ÷ parallelism. Goal: within 1.2x of"
+    echo "floor + bound."
+    echo
+    echo "| latency | command | provider wall | calls | latency bound | floor | floor + bound | ratio | goal |"
+    echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+    for ms in 0 "${latency_list[@]}"; do
+      [ "$ms" = 0 ] && k=har || k="har-l$ms"
+      [ "$ms" = 0 ] && [ "$k" = har ] && [ -z "$(stat_of "$n" har apply 5)" ] && continue
+      for op in apply plan; do
+        w="$(stat_of "$n" "$k" "$op" 5)"; c="$(stat_of "$n" "$k" "$op" 13)"; f="$(stat_of "$n" floor "$op" 5)"
+        [ -n "$w" ] || continue
+        b="$(bound_s "${c:-0}" "$ms")"
+        fb="$(awk -v a="${f:-0}" -v b="$b" 'BEGIN { printf "%.3f", a + b }')"
+        echo "| $ms ms | $(op_name "$op") | $(fmt_s "$w") | $c | $(fmt_s "$b") | $(fmt_s "$f") | $(fmt_s "$fb") | **$(fmt_ratio "$w" "$fb")** | ≤ 1.20x |"
+      done
+    done
+    echo
+    [ "$write" = 1 ] && echo "![Wall time against API latency](perf/latency.svg)" && echo
+    echo "Time for the latency runs: ${latency_seconds} s."
+    echo
+  fi
   if [ "$profile" = 1 ]; then
     echo "### Where the time goes (--profile)"
     echo
@@ -772,6 +940,16 @@ kind_cell() { # size kind op -> "median s (min–max)"
       fi
     done
     echo
+    [ -n "$add_runs" ] && echo "Sizes $added_sizes: rows of an earlier run (\`--add-runs\`), their own command and commit in the text below." && echo
+    if [ "${#cg_instr[@]}" -gt 0 ]; then
+      echo "Provider instructions per resource during a no-change plan (\`--callgrind\`, every provider"
+      echo "process of the plan under valgrind's callgrind; exact, unlike CPU time):"
+      for s in $(printf '%s\n' "${!cg_instr[@]}" | sort -n); do
+        echo "- N = $s: $(awk -v i="${cg_instr[$s]}" -v n="$s" 'BEGIN { printf "%.0f", i / n }') instructions per resource (${cg_instr[$s]} in ${cg_procs[$s]} processes)"
+      done
+      echo
+    fi
+    [ "$write" = 1 ] && echo "![Milliseconds per resource against N](perf/scaling.svg)" && echo
   fi
   if [ "${#failures[@]}" -gt 0 ]; then
     echo "### Failures in this run"
@@ -795,10 +973,47 @@ fi
 
 echo
 cat "$report"
-echo "Raw runs (size kind op round wall user sys prov_hwm_kb prov_cpu_s prov_procs rc har_local_cpu_s):"
+echo "Raw runs (size kind op round wall user sys prov_hwm_kb prov_cpu_s prov_procs rc har_local_cpu_s calls):"
 cat "$runs"
 
+# Charts, drawn from this run's own results.
+draw_charts() {
+  mkdir -p "$root/docs/perf"
+  local s k op
+  if [ "$scale" = 1 ]; then
+    : >"$work/scaling.tsv"
+    for s in $(printf '%s\n' "${sizes[@]}" | sort -n); do
+      for op in apply plan; do
+        for k in floor har; do
+          v="$(stat_of "$s" "$k" "$op" 5)"
+          [ -n "$v" ] && printf '%s, %s\t%s\t%s\n' "$([ "$k" = har ] && echo provider || echo floor)" "$op" "$s" "$(per_res_ms "$v" "$s")" >>"$work/scaling.tsv"
+        done
+      done
+    done
+    "$benchtool" chart --data "$work/scaling.tsv" --out "$root/docs/perf/scaling.svg" --log-x 1 --log-y 1 \
+      --title "Wall time per resource against N ($started_at)" \
+      --x-label "N (resources)" --y-label "ms per resource" || fail "drawing docs/perf/scaling.svg"
+  fi
+  if [ "${#latency_list[@]}" -gt 0 ]; then
+    : >"$work/latency.tsv"
+    for ms in 0 "${latency_list[@]}"; do
+      [ "$ms" = 0 ] && k=har || k="har-l$ms"
+      for op in apply plan; do
+        w="$(stat_of "$n" "$k" "$op" 5)"; c="$(stat_of "$n" "$k" "$op" 13)"; f="$(stat_of "$n" floor "$op" 5)"
+        [ -n "$w" ] || continue
+        printf 'provider, %s\t%s\t%s\n' "$op" "$ms" "$w" >>"$work/latency.tsv"
+        [ -n "$f" ] && printf 'floor + bound, %s\t%s\t%s\n' "$op" "$ms" \
+          "$(awk -v a="$f" -v b="$(bound_s "${c:-0}" "$ms")" 'BEGIN { printf "%.3f", a + b }')" >>"$work/latency.tsv"
+      done
+    done
+    "$benchtool" chart --data "$work/latency.tsv" --out "$root/docs/perf/latency.svg" \
+      --title "$n resources: wall time against API latency ($started_at)" \
+      --x-label "API latency (ms per call)" --y-label "seconds" || fail "drawing docs/perf/latency.svg"
+  fi
+}
+
 if [ "$write" = 1 ]; then
+  draw_charts
   mkdir -p "$root/docs"
   if [ -f "$doc" ] && grep -qxF "$heading" "$doc"; then
     awk -v h="$heading" -v r="$report" '

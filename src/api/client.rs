@@ -219,6 +219,47 @@ const LIST_ALL_PAGE_SIZE: u32 = 100;
 /// A server that never says "last page" must not keep us looping.
 const LIST_ALL_MAX_PAGES: u32 = 10_000;
 
+/// Every registry a listing query matches, one `page` call per page from `query.page`
+/// (default 0): [`LIST_ALL_PAGE_SIZE`] a page and sorted by identifier unless the query says
+/// otherwise, so that paging is stable. Shared by [`Client::list_all_registries`] and
+/// callers that fetch pages through something else (the provider's account directory, whose
+/// tests count pages).
+pub async fn collect_registry_pages<F, Fut>(
+    query: &ListQuery,
+    mut page_of: F,
+) -> Result<Vec<RegistryMetadata>, Error>
+where
+    F: FnMut(ListQuery) -> Fut,
+    Fut: std::future::Future<Output = Result<ListRegistry, Error>>,
+{
+    let mut q = query.clone();
+    let size = q.size.unwrap_or(LIST_ALL_PAGE_SIZE).max(1);
+    q.size = Some(size);
+    if q.sort_field.is_none() {
+        q.sort_field = Some("identifier".into());
+        q.sort_order.get_or_insert_with(|| "ASC".into());
+    }
+    let first = q.page.unwrap_or(0);
+    let mut out = Vec::new();
+    for page in first..first.saturating_add(LIST_ALL_MAX_PAGES) {
+        q.page = Some(page);
+        let list = page_of(q.clone()).await?;
+        let n = list.registries.len();
+        out.extend(list.registries);
+        let last = if n == 0 {
+            true
+        } else if list.page_count > 0 {
+            i64::from(page) + 1 >= list.page_count
+        } else {
+            n < size as usize
+        };
+        if last {
+            break;
+        }
+    }
+    Ok(out)
+}
+
 /// The HAR client. Cloning is cheap and shares the connection pool.
 #[derive(Clone)]
 pub struct Client {
@@ -517,32 +558,11 @@ impl Client {
         scope: &Scope,
         query: &ListQuery,
     ) -> Result<Vec<RegistryMetadata>, Error> {
-        let mut q = query.clone();
-        let size = q.size.unwrap_or(LIST_ALL_PAGE_SIZE).max(1);
-        q.size = Some(size);
-        if q.sort_field.is_none() {
-            q.sort_field = Some("identifier".into());
-            q.sort_order.get_or_insert_with(|| "ASC".into());
-        }
-        let first = q.page.unwrap_or(0);
-        let mut out = Vec::new();
-        for page in first..first.saturating_add(LIST_ALL_MAX_PAGES) {
-            q.page = Some(page);
-            let list = self.list_registries(scope, &q).await?;
-            let n = list.registries.len();
-            out.extend(list.registries);
-            let last = if n == 0 {
-                true
-            } else if list.page_count > 0 {
-                i64::from(page) + 1 >= list.page_count
-            } else {
-                n < size as usize
-            };
-            if last {
-                break;
-            }
-        }
-        Ok(out)
+        collect_registry_pages(
+            query,
+            |q| async move { self.list_registries(scope, &q).await },
+        )
+        .await
     }
 
     /// One call through the retry loop, for the API's other modules (`metadata.rs`): the

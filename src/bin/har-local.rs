@@ -54,6 +54,15 @@ struct Args {
     /// Base of virtual registries' pull URLs (`<base>/<account>/<identifier>`).
     #[arg(long, default_value = local::DEFAULT_PKG_BASE_URL)]
     pkg_base_url: String,
+    /// Simulated distance to the API: every answer takes this many milliseconds longer (half
+    /// before the request is handled, half after), as if the server were far away. Calls are
+    /// counted either way: `GET /_har-local/stats` answers the counts by route, `DELETE` on it
+    /// answers them and starts again from zero.
+    #[arg(long, default_value = "0", value_parser = local::latency::parse_millis)]
+    latency_ms: std::time::Duration,
+    /// Adds a random 0..N ms, drawn per request, to `--latency-ms`.
+    #[arg(long, default_value = "0", value_parser = local::latency::parse_millis)]
+    latency_jitter_ms: std::time::Duration,
     /// Fault injection (for tests of clients): the share of requests, 0..1, that fail with a
     /// random choice of 429 (with Retry-After), 500, 502, 503, a dropped connection or a
     /// delayed answer, injected before the request takes effect or after it (answer lost).
@@ -146,6 +155,10 @@ async fn run(args: Args) -> Result<(), String> {
         api_key,
         account: args.account,
         pkg_base_url: args.pkg_base_url,
+        latency: local::Latency {
+            base: args.latency_ms,
+            jitter: args.latency_jitter_ms,
+        },
     };
     let limits = local::Limits {
         header_timeout: args.header_timeout,
@@ -162,6 +175,9 @@ async fn run(args: Args) -> Result<(), String> {
         .local_addr()
         .map_err(|e| format!("cannot read the bound address: {e}"))?;
     tracing::info!(%addr, db = %args.db, account = %config.account, "har-local started");
+    if !config.latency.is_zero() {
+        tracing::warn!(latency = ?config.latency.base, jitter = ?config.latency.jitter, "simulated latency on");
+    }
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "har-local listening on http://{addr}")

@@ -5,12 +5,14 @@
 
 pub(crate) mod error;
 pub mod faults;
+pub mod latency;
 pub(crate) mod lifecycle_service;
 pub(crate) mod lifecycle_store;
 pub mod limits;
 mod listener;
 pub(crate) mod routes;
 pub(crate) mod service;
+pub mod stats;
 pub(crate) mod store;
 pub(crate) mod webhook_service;
 pub(crate) mod webhook_store;
@@ -19,6 +21,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+pub use latency::Latency;
 pub use limits::Limits;
 pub use routes::{AppState, router};
 pub use store::{DbLocation, Durability, Store, StoreError};
@@ -34,6 +37,8 @@ pub struct Config {
     pub api_key: String,
     pub account: String,
     pub pkg_base_url: String,
+    /// Added to every answer (`--latency-ms`), to simulate a distant API.
+    pub latency: Latency,
 }
 
 /// Opens the store (running migrations) and builds the state the routes share.
@@ -43,6 +48,8 @@ pub fn open(config: &Config) -> Result<AppState, StoreError> {
     Ok(AppState {
         service: Arc::new(service),
         api_key: Arc::from(config.api_key.as_str()),
+        stats: stats::CallStats::default(),
+        latency: config.latency,
     })
 }
 
@@ -68,6 +75,8 @@ pub async fn serve_app(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let store = Arc::clone(state.service.store());
+    // Counting outermost, so a call is counted whatever a fault or the delay does to it.
+    let app = state.stats.wrap(state.latency.wrap(app));
     let result = listener::serve(listener, app, limits, shutdown).await;
     store.shutdown();
     result

@@ -7,13 +7,16 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use crate::api::{self, Client, Config as ApiConfig};
 use crate::framework::{Diagnostics, ProviderData};
 use crate::provider::config::ProviderConfig;
-use crate::provider::online::Found;
+use crate::provider::directory::{Directory, Found};
 use crate::provider::scope::Defaults;
 use crate::provider::{StopHandle, locked};
 
 pub(crate) struct HarContext {
     pub(crate) client: Client,
     pub(crate) defaults: Defaults,
+    /// Which registries the account holds, for the plan-time checks (`directory.rs`): one
+    /// per configuration, so a fresh snapshot for every Terraform run.
+    pub(crate) directory: Directory,
     /// Upstream proxies as planned in this Terraform run, by identifier. Terraform plans a
     /// proxy before the registries that refer to it, so a registry's link check sees the
     /// proxy as it will be (created, replaced with another package type or scope), not only
@@ -67,6 +70,7 @@ impl Shared {
         api_config.stop = stop.current();
         let client = Client::new(api_config)?;
         let ctx = Arc::new(HarContext {
+            directory: Directory::new(client.clone(), &config.account_id),
             client,
             defaults: Defaults {
                 account_id: config.account_id.clone(),

@@ -8,13 +8,13 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use futures_util::future::join_all;
 
 use crate::api::model::lifecycle::{
     ApplyTo, Criteria, CriterionConfig, CriterionRule, FilterConfig, LifecycleRule,
     LifecycleRuleRequest, Schedule,
 };
 use crate::api::refs::Scope;
-use crate::api::{ListQuery, ListScope};
 use crate::framework::model::{self, Field, decode, encode, model};
 use crate::framework::validators::string_rule;
 use crate::framework::{
@@ -26,8 +26,9 @@ use crate::framework::{
 use crate::provider::attrs::scope_segment_rule;
 use crate::provider::context::Shared;
 use crate::rules::lifecycle::{
-    Action, ApplyMode, CriterionType, FilterList, Match, Unit, check_action_parts, check_apply_to,
-    check_criteria_types, check_criterion, check_cron, check_filter_lists, check_timezone,
+    Action, ApplyMode, CriterionType, FilterList, LifecycleError, Match, Unit, check_action_parts,
+    check_apply_to, check_criteria_types, check_criterion, check_cron, check_filter_lists,
+    check_rule_registry, check_timezone,
 };
 use crate::rules::{PackageType, SpaceLevel};
 
@@ -631,9 +632,10 @@ fn api_error(doing: &str, err: &crate::api::Error) -> Diagnostic {
 }
 
 impl LifecycleRuleResource {
-    /// `apply_to.registries` against the server, like the upstream link check: each must be a
-    /// registry in the rule's scope or below it, of the rule's package type when it has one.
-    /// One not found is a warning, not an error: it may be created in this same run.
+    /// `apply_to.registries` against the account directory (`directory.rs`), like the
+    /// upstream link check: each must be a registry in the rule's scope or below it, of the
+    /// rule's package type when it has one (`rules::lifecycle::check_rule_registry`). One not
+    /// there is a warning, not an error: it may be created (or moved there) in this same run.
     async fn check_registries(&self, m: &RuleModel, scope: &Scope, diags: &mut Diagnostics) {
         let Ok(Some(ctx)) = self.data.get() else {
             return;
@@ -642,14 +644,25 @@ impl LifecycleRuleResource {
             return;
         };
         let path = AttributePath::root(A.apply_to).attr("registries");
-        for name in strings(&apply.registries) {
-            let query = ListQuery {
-                search_term: Some(name.clone()),
-                scope: Some(ListScope::Descendants),
-                ..ListQuery::default()
-            };
-            let found = match ctx.client.list_all_registries(scope, &query).await {
-                Ok(all) => all.into_iter().find(|r| r.identifier == name),
+        let names = strings(&apply.registries);
+        let lookups = join_all(names.iter().map(|n| ctx.directory.find(n))).await;
+        let not_there = |name: &str, more: &str| {
+            Diagnostic::warning(
+                "Registry not found",
+                format!(
+                    "apply_to.registries names {name:?}, which is not a registry in {scope} or \
+                     below it now{more}. Unless this run creates it there, the apply will fail."
+                ),
+            )
+            .at(path.clone())
+        };
+        for (name, found) in names.iter().zip(lookups) {
+            let found = match found {
+                Ok(Some(f)) => f,
+                Ok(None) => {
+                    diags.push(not_there(name, ""));
+                    continue;
+                }
                 Err(e) => {
                     diags.push(
                         api_error(&format!("looking up registry {name}"), &e).at(path.clone()),
@@ -657,33 +670,16 @@ impl LifecycleRuleResource {
                     continue;
                 }
             };
-            match found {
-                None => diags.push(
-                    Diagnostic::warning(
-                        "Registry not found",
-                        format!(
-                            "apply_to.registries names {name:?}, which is not a registry in \
-                             {scope} or below it now. Unless this run creates it there, the \
-                             apply will fail."
-                        ),
-                    )
-                    .at(path.clone()),
-                ),
-                Some(r) => {
-                    if let Some(pt) = ks(&m.package_type)
-                        && r.package_type != pt
-                    {
-                        diags.error_at(
-                            path.clone(),
-                            "Registry of another package type",
-                            format!(
-                                "apply_to.registries: {name:?} is a {} registry, but this rule is \
-                                 for package_type {pt}",
-                                r.package_type
-                            ),
-                        );
-                    }
+            match check_rule_registry(scope, ks(&m.package_type), &found) {
+                Ok(()) => {}
+                Err(LifecycleError::RegistryOutOfScope { at, .. }) => {
+                    diags.push(not_there(name, &format!(" (it lives in {at})")))
                 }
+                Err(e) => diags.error_at(
+                    path.clone(),
+                    "Registry of another package type",
+                    e.to_string(),
+                ),
             }
         }
     }
@@ -744,8 +740,8 @@ impl Resource for LifecycleRuleResource {
             (Field::Known(r), false) => Field::Known(format!("{scope}/{r}")),
             _ => Field::Unknown,
         };
-        // Looked up on create, and when the registries or the package type change: one
-        // round trip per registry, not on every plan.
+        // Looked up on create, and when the registries or the package type change (in the
+        // account directory, concurrently), not on every plan.
         let prior = decode::<RuleModel>(req.prior)
             .ok()
             .filter(|_| !req.prior.is_null());

@@ -1,5 +1,7 @@
 //! The `metadata` attribute of both resources: key/value pairs kept through the v3 metadata
-//! API (`docs/design/fields.md`, "Metadata").
+//! API (`docs/design/fields.md`, "Metadata"). Only a state that holds `metadata` (set, even to
+//! `{}`) reads it on refresh: a registry that does not set it costs no v3 call
+//! (docs/design/product.md "API calls per operation").
 //!
 //! The map holds the `MANUAL` entries only. `AUTO` entries (the system's) are never shown and
 //! never changed: the API does not say what a PUT does to the `AUTO` entries it omits, so every
@@ -16,13 +18,28 @@ use crate::rules;
 /// `metadata` as a model holds it.
 pub(crate) type Metadata = Field<BTreeMap<String, Field<String>>>;
 
+/// `metadata` of the data sources, which always read it.
+pub(crate) const READ_DESCRIPTION: &str = "Key/value metadata of the object (the v3 metadata \
+     API): the entries set by users (MANUAL); entries the system sets (AUTO) are not shown.";
+
 pub(crate) fn attribute(name: &str) -> Attribute {
     Attribute::map(name, Type::String).optional().description(
         "Key/value metadata of the object (the v3 metadata API). Keys and values: letters, \
          digits and `_ . / = + - @`, no spaces; keys are case-sensitive; at most 49 entries. \
          Only entries set by users (MANUAL) are managed; entries the system sets (AUTO) are \
-         neither shown nor changed. Unset and `{}` are the same.",
+         neither shown nor changed. `{}` manages the object as having no user entries (one \
+         added elsewhere shows as drift); unset leaves its entries unmanaged, and costs no \
+         metadata API call (removing the attribute removes the entries it had set).",
     )
+}
+
+/// Whether `m` asks for at least one entry (or may: unknown).
+pub(crate) fn has_entries(m: &Metadata) -> bool {
+    match m {
+        Field::Known(items) => !items.is_empty(),
+        Field::Null => false,
+        Field::Unknown => true,
+    }
 }
 
 /// The known entries, when the map and every value are known.

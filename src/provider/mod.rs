@@ -7,6 +7,7 @@ mod config;
 mod context;
 mod data_sources;
 mod diag;
+mod directory;
 mod keep;
 mod lifecycle_data;
 mod lifecycle_rule;

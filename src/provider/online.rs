@@ -4,34 +4,24 @@
 //! exist but cannot be linked. They also explain, after an apply, why the server dropped a
 //! proxy from a registry's list.
 //!
-//! Cost: one list call per name looked up (`search_term`, account-wide), run concurrently,
-//! and only for what the plan changes (a create, or proxies newly added to a list), so a
-//! no-change plan of 1000 resources makes no call at all.
+//! Names are looked up in the account directory (`directory.rs`: a search by name for the
+//! first few, then one shared listing of the account), concurrently, and only for what the
+//! plan changes (a create, or proxies newly added to a list), so a no-change plan of 1000
+//! resources makes no call at all. The explanation after an apply searches afresh: it is
+//! about what the server just did, which a listing taken earlier cannot tell.
 
 use std::collections::HashMap;
 
 use futures_util::future::join_all;
 
-use crate::api::model::{RegistryMetadata, TYPE_UPSTREAM};
-use crate::api::refs::{RegistryRef, Scope};
-use crate::api::{self, Client, ListQuery, ListScope};
+use crate::api;
+use crate::api::model::TYPE_UPSTREAM;
+use crate::api::refs::Scope;
 use crate::framework::{AttributePath, Diagnostic};
 use crate::provider::diag::{api_error, error_at};
+use crate::provider::directory::Directory;
+pub(crate) use crate::provider::directory::Found;
 use crate::rules::{LinkLevel, check_link};
-
-/// A registry found by name somewhere in the account.
-pub(crate) type Found = crate::rules::LinkTarget;
-
-fn from_meta(meta: &RegistryMetadata, account: &str) -> Found {
-    // `path` is `<scope>/<identifier>`; an older server may leave it empty.
-    let reference = RegistryRef::parse(&meta.path)
-        .unwrap_or_else(|_| RegistryRef::new(Scope::account(account), meta.identifier.clone()));
-    Found {
-        reference,
-        registry_type: meta.registry_type.clone(),
-        package_type: meta.package_type.clone(),
-    }
-}
 
 /// The resource type that manages this kind of registry.
 fn resource_type(found: &Found) -> &'static str {
@@ -40,27 +30,6 @@ fn resource_type(found: &Found) -> &'static str {
     } else {
         "har_registry"
     }
-}
-
-/// The registry named `identifier`, wherever it lives in the account (names are unique
-/// account-wide).
-pub(crate) async fn find(
-    client: &Client,
-    account: &str,
-    identifier: &str,
-) -> Result<Option<Found>, api::Error> {
-    let query = ListQuery {
-        search_term: Some(identifier.to_string()),
-        scope: Some(ListScope::Descendants),
-        ..ListQuery::default()
-    };
-    let all = client
-        .list_all_registries(&Scope::account(account), &query)
-        .await?;
-    Ok(all
-        .iter()
-        .find(|m| m.identifier == identifier)
-        .map(|m| from_meta(m, account)))
 }
 
 /// Why a registry of `package_type` in `scope` cannot list `found`; `None` if it can.
@@ -73,13 +42,13 @@ fn link_problem(found: &Found, package_type: &str, scope: &Scope) -> Option<Stri
 /// Plan-time: an identifier to be created must not be taken anywhere in the account.
 /// `kind` is `har_registry` or `har_upstream_proxy`, `scope` the planned scope.
 pub(crate) async fn check_identifier_free(
-    client: &Client,
+    directory: &Directory,
     kind: &str,
     identifier: &str,
     scope: &Scope,
     at: AttributePath,
 ) -> Result<Option<(Found, Diagnostic)>, api::Error> {
-    let Some(found) = find(client, &scope.account, identifier).await? else {
+    let Some(found) = directory.find(identifier).await? else {
         return Ok(None);
     };
     let what = if found.registry_type == TYPE_UPSTREAM {
@@ -130,7 +99,7 @@ pub(crate) async fn check_identifier_free(
 /// created by the same apply. `names` pairs each list index with its name; `planned` holds
 /// the proxies planned in this run; `at` is the list attribute.
 pub(crate) async fn check_proxies(
-    client: &Client,
+    directory: &Directory,
     scope: &Scope,
     package_type: &str,
     names: &[(usize, String)],
@@ -141,7 +110,7 @@ pub(crate) async fn check_proxies(
     let lookups = join_all(names.iter().map(|(_, n)| async move {
         match planned.get(n) {
             Some(f) => Ok(Some(f.clone())),
-            None => find(client, &scope.account, n).await,
+            None => directory.find(n).await,
         }
     }))
     .await;
@@ -171,12 +140,12 @@ pub(crate) async fn check_proxies(
 /// After an apply: the likely reason the server dropped each of `dropped` from a registry
 /// of `package_type` in `scope`, one line each.
 pub(crate) async fn explain_drops(
-    client: &Client,
+    directory: &Directory,
     scope: &Scope,
     package_type: &str,
     dropped: &[String],
 ) -> String {
-    let lookups = join_all(dropped.iter().map(|n| find(client, &scope.account, n))).await;
+    let lookups = join_all(dropped.iter().map(|n| directory.search(n))).await;
     dropped
         .iter()
         .zip(lookups)

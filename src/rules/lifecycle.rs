@@ -5,8 +5,9 @@
 
 use std::str::FromStr;
 
-use super::PackageType;
 use super::package::string_enum;
+use super::{LinkTarget, PackageType};
+use crate::api::refs::Scope;
 
 string_enum!(
     /// `action`: `DELETE` is a cleanup rule, `PROTECT` a retention rule.
@@ -149,6 +150,24 @@ pub enum LifecycleError {
         package_type: Option<PackageType>,
         allowed: &'static [FilterList],
     },
+    #[error(
+        "apply_to.registries names {name:?}, which lives in {at}: not in {scope} or a scope \
+         below it, where a rule of {scope} applies"
+    )]
+    RegistryOutOfScope {
+        name: String,
+        at: Box<Scope>,
+        scope: Box<Scope>,
+    },
+    #[error(
+        "apply_to.registries: {name:?} is a {theirs} registry, but this rule is for \
+         package_type {ours}"
+    )]
+    RegistryPackageType {
+        name: String,
+        theirs: String,
+        ours: String,
+    },
     #[error("schedule.expression {expression:?}: {reason}")]
     Cron { expression: String, reason: String },
     #[error("schedule.timezone {value:?} is not an IANA time zone name such as UTC, Europe/Berlin or America/New_York{}", suggestion.map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default())]
@@ -171,6 +190,32 @@ pub fn check_apply_to(mode: ApplyMode, registries: &[String]) -> Result<(), Life
             }
             Ok(())
         }
+    }
+}
+
+/// A registry named in `applyTo.registries`, found by name in the account: it must live in
+/// the rule's scope or below it, and have the rule's package type when the rule has one.
+pub fn check_rule_registry(
+    scope: &Scope,
+    package_type: Option<&str>,
+    registry: &LinkTarget,
+) -> Result<(), LifecycleError> {
+    let name = &registry.reference.identifier;
+    let at = &registry.reference.scope;
+    if !scope.is_visible_from(at) {
+        return Err(LifecycleError::RegistryOutOfScope {
+            name: name.clone(),
+            at: Box::new(at.clone()),
+            scope: Box::new(scope.clone()),
+        });
+    }
+    match package_type {
+        Some(pt) if registry.package_type != pt => Err(LifecycleError::RegistryPackageType {
+            name: name.clone(),
+            theirs: registry.package_type.clone(),
+            ours: pt.to_string(),
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -345,6 +390,43 @@ pub fn check_timezone(name: &str) -> Result<(), LifecycleError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rule_registry_lives_in_the_rule_scope_or_below_with_its_package_type() {
+        let reg = |path: &str, pt: &str| LinkTarget {
+            reference: crate::api::refs::RegistryRef::parse(path).unwrap(),
+            registry_type: "VIRTUAL".into(),
+            package_type: pt.into(),
+        };
+        let org = Scope::parse("a/o").unwrap();
+        for ok in ["a/o/r", "a/o/p/r"] {
+            assert_eq!(
+                check_rule_registry(&org, None, &reg(ok, "NPM")),
+                Ok(()),
+                "{ok}"
+            );
+        }
+        for out in ["a/r", "a/o2/r", "a/o2/p/r"] {
+            let e = check_rule_registry(&org, None, &reg(out, "NPM")).unwrap_err();
+            assert!(
+                matches!(e, LifecycleError::RegistryOutOfScope { .. }),
+                "{out}"
+            );
+            assert!(
+                e.to_string().contains("not in a/o or a scope below it"),
+                "{e}"
+            );
+        }
+        assert_eq!(
+            check_rule_registry(&org, Some("NPM"), &reg("a/o/r", "NPM")),
+            Ok(())
+        );
+        let e = check_rule_registry(&org, Some("DOCKER"), &reg("a/o/r", "NPM")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "apply_to.registries: \"r\" is a NPM registry, but this rule is for package_type DOCKER"
+        );
+    }
 
     #[test]
     fn criteria_value_and_unit_per_type() {

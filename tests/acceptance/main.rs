@@ -5,6 +5,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod api_calls;
 mod bad_config;
 mod client_failures;
 mod data_sources;

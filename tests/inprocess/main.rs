@@ -16,6 +16,7 @@ mod local_contract;
 mod local_durability;
 mod local_fields;
 mod local_search;
+mod local_stats;
 mod local_webhooks_lifecycle;
 mod plugin_mtls;
 mod protocol_grpc;

@@ -156,6 +156,16 @@ impl HarLocal {
     }
 
     /// SIGKILL: the process gets no chance to flush or close anything.
+    /// The calls har-local answered so far, by route (`GET /_har-local/stats`).
+    pub fn stats(&self) -> Stats {
+        Stats::from_json(&self.client_without_key().get("/_har-local/stats").json())
+    }
+
+    /// Like [`stats`](Self::stats), and starts counting again from zero.
+    pub fn take_stats(&self) -> Stats {
+        Stats::from_json(&self.client_without_key().delete("/_har-local/stats").json())
+    }
+
     pub fn kill9(&mut self) {
         if let Some(mut c) = self.child.take() {
             let _ = c.kill();
@@ -199,6 +209,34 @@ fn unique() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
     N.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Calls counted by har-local: `total`, and per `"<METHOD> <route>"` (e.g.
+/// `"GET /registry/{ref}"`, `"GET /spaces/{scope}/registries"`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub total: u64,
+    pub calls: std::collections::BTreeMap<String, u64>,
+}
+
+impl Stats {
+    fn from_json(v: &serde_json::Value) -> Stats {
+        let calls = v["calls"]
+            .as_object()
+            .unwrap_or_else(|| panic!("stats answer without calls: {v}"))
+            .iter()
+            .map(|(k, n)| (k.clone(), n.as_u64().expect("count")))
+            .collect();
+        Stats {
+            total: v["total"].as_u64().expect("total"),
+            calls,
+        }
+    }
+
+    /// The calls of one route, e.g. `count("POST /registry")`; 0 if none.
+    pub fn count(&self, route: &str) -> u64 {
+        self.calls.get(route).copied().unwrap_or(0)
+    }
 }
 
 /// An HTTP answer.

@@ -29,6 +29,9 @@ pub(crate) use extract::MAX_BODY_BYTES;
 pub struct AppState {
     pub(crate) service: Arc<Service>,
     pub(crate) api_key: Arc<str>,
+    /// Calls answered, by route (`GET /_har-local/stats`).
+    pub stats: super::stats::CallStats,
+    pub(crate) latency: super::latency::Latency,
 }
 
 /// The routes of one API base (relative to `/api/v1`).

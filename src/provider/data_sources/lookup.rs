@@ -50,6 +50,10 @@ pub(crate) fn lookup_schema<K: RegistryKind>() -> Schema {
                 a.name
             );
             a
+        } else if a.name == "metadata" {
+            let mut a = computed(a);
+            a.description.plain = crate::provider::metadata::READ_DESCRIPTION.into();
+            a
         } else {
             computed(a)
         }

@@ -8,6 +8,8 @@ use crate::api::refs::{RegistryRef, Scope};
 use crate::api::{self, Client};
 use crate::framework::{CreateRequest, CreateResponse};
 use crate::provider::diag::api_error;
+use crate::provider::directory::Found;
+use crate::provider::metadata;
 use crate::provider::resource::kind::Identity;
 
 impl<K: RegistryKind> HarResource<K> {
@@ -39,6 +41,13 @@ impl<K: RegistryKind> HarResource<K> {
                 }
             },
         };
+        // Later checks of this process (a registry linking this proxy, a lifecycle rule
+        // naming this registry) see it even if the directory's listing was taken before.
+        ctx.directory.created(Found {
+            reference: RegistryRef::new(scope.clone(), reg.identifier.clone()),
+            registry_type: reg.config.type_name().to_string(),
+            package_type: reg.package_type.clone(),
+        });
         // What a create may not store, a PUT does: the OSS server ignores upstreamProxies on
         // create for GENERIC and never stores cleanup policies on create, and older backends
         // drop the firewall mode (the official provider's follow-up PUT, AH-3528). Re-send
@@ -55,15 +64,18 @@ impl<K: RegistryKind> HarResource<K> {
         }
         match K::state(&reg, &scope, Some(&planned)) {
             Ok(mut state) => {
+                // A new registry has no MANUAL entries: the v3 calls only when some are wanted.
                 let wanted = planned.metadata().clone();
-                self.metadata_into(
-                    &ctx.client,
-                    &mut state,
-                    Some(&wanted),
-                    &doing,
-                    &mut resp.diagnostics,
-                )
-                .await;
+                if metadata::has_entries(&wanted) {
+                    self.metadata_into(
+                        &ctx.client,
+                        &mut state,
+                        Some(&wanted),
+                        &doing,
+                        &mut resp.diagnostics,
+                    )
+                    .await;
+                }
                 resp.state = self.write_model(&state, &mut resp.diagnostics)
             }
             Err(msg) => {
@@ -71,7 +83,7 @@ impl<K: RegistryKind> HarResource<K> {
                 return;
             }
         }
-        if let Some(d) = check_links(&ctx.client, &doing, &scope, &body, &reg).await {
+        if let Some(d) = check_links(&ctx.directory, &doing, &scope, &body, &reg).await {
             resp.diagnostics.push(d);
         }
     }

@@ -121,9 +121,14 @@ impl<K: RegistryKind> HarResource<K> {
         match K::state(reg, &r.scope, Some(prior)) {
             Ok(mut s) => {
                 self.in_state().insert(r.to_string());
-                let doing = format!("reading {} {r}", K::NOUN);
-                self.metadata_into(client, &mut s, None, &doing, &mut resp.diagnostics)
-                    .await;
+                // The v3 metadata only where this state manages it (set, even to `{}`), and
+                // on an import's first read (whose state knows no package type yet), so the
+                // refresh of a registry without `metadata` is one GET.
+                if !prior.metadata().is_null() || !prior.package_type().is_known() {
+                    let doing = format!("reading {} {r}", K::NOUN);
+                    self.metadata_into(client, &mut s, None, &doing, &mut resp.diagnostics)
+                        .await;
+                }
                 resp.state = self.write_model(&s, &mut resp.diagnostics);
             }
             Err(msg) => resp
@@ -149,6 +154,24 @@ impl<K: RegistryKind> HarResource<K> {
                 .error(format!("Error {doing}"), "The state has no valid id.");
             return;
         };
+        // Only `metadata` changes: the registry already is as planned (the refresh just read
+        // it), so neither its GET nor its PUT, only the v3 calls.
+        let mut rest = planned.clone();
+        rest.set_metadata(prior.metadata().clone());
+        if rest == prior {
+            let mut state = planned.clone();
+            let wanted = planned.metadata().clone();
+            self.metadata_into(
+                &ctx.client,
+                &mut state,
+                Some(&wanted),
+                &doing,
+                &mut resp.diagnostics,
+            )
+            .await;
+            resp.state = self.write_model(&state, &mut resp.diagnostics);
+            return;
+        }
         // PUT replaces the whole registry: start from what the server holds now, so that
         // nothing this provider does not manage is cleared.
         let current = match ctx.client.get_registry(&r).await {
@@ -179,15 +202,19 @@ impl<K: RegistryKind> HarResource<K> {
         };
         match K::state(&reg, &r.scope, Some(&planned)) {
             Ok(mut state) => {
+                // The v3 calls only when `metadata` changes; otherwise the state keeps what
+                // the refresh read.
                 let wanted = planned.metadata().clone();
-                self.metadata_into(
-                    &ctx.client,
-                    &mut state,
-                    Some(&wanted),
-                    &doing,
-                    &mut resp.diagnostics,
-                )
-                .await;
+                if wanted != *prior.metadata() {
+                    self.metadata_into(
+                        &ctx.client,
+                        &mut state,
+                        Some(&wanted),
+                        &doing,
+                        &mut resp.diagnostics,
+                    )
+                    .await;
+                }
                 resp.state = self.write_model(&state, &mut resp.diagnostics)
             }
             Err(msg) => {
@@ -195,7 +222,7 @@ impl<K: RegistryKind> HarResource<K> {
                 return;
             }
         }
-        if let Some(d) = check_links(&ctx.client, &doing, &r.scope, &body, &reg).await {
+        if let Some(d) = check_links(&ctx.directory, &doing, &r.scope, &body, &reg).await {
             resp.diagnostics.push(d);
         }
     }
@@ -212,6 +239,7 @@ impl<K: RegistryKind> HarResource<K> {
         };
         // Already gone counts as deleted (the client maps 404 and "not found" 400s).
         let Err(e) = ctx.client.delete_registry(&r).await else {
+            ctx.directory.deleted(&r);
             return;
         };
         let doing = format!("deleting {} {r}", K::NOUN);

@@ -91,7 +91,7 @@ macro_rules! identity {
 pub(crate) use identity;
 
 pub(crate) trait RegistryKind: Send + Sync + 'static {
-    type Model: Identity + Serialize + DeserializeOwned + Default + Clone + Send + Sync;
+    type Model: Identity + Serialize + DeserializeOwned + Default + Clone + PartialEq + Send + Sync;
     /// `har_registry`, `har_upstream_proxy`.
     const TYPE_NAME: &'static str;
     /// `registry`, `upstream proxy`.

@@ -2,11 +2,11 @@
 //! dropped (another package type, a scope it cannot see, not there at all) fails the apply
 //! loudly, naming each one, while the real object still goes to state.
 
-use crate::api::Client;
 use crate::api::model::{Registry, RegistryConfig, RegistryRequest};
 use crate::api::refs::Scope;
 use crate::framework::{AttributePath, Diagnostic};
 use crate::provider::diag::error_at;
+use crate::provider::directory::Directory;
 use crate::provider::online;
 use crate::provider::registry::{RegistryModel, linked};
 
@@ -28,7 +28,7 @@ fn compare_links(sent: &[String], got: &[String]) -> (Vec<String>, bool) {
 }
 
 pub(super) async fn check_links(
-    client: &Client,
+    directory: &Directory,
     doing: &str,
     scope: &Scope,
     sent: &RegistryRequest,
@@ -49,7 +49,7 @@ pub(super) async fn check_links(
              it holds {got_list:?}."
         )
     } else {
-        let why = online::explain_drops(client, scope, &sent.package_type, &dropped).await;
+        let why = online::explain_drops(directory, scope, &sent.package_type, &dropped).await;
         format!(
             "{doing}: the server accepted the request but silently dropped {} of the upstream \
              proxies sent:\n{why}\n\nThe registry now holds {got_list:?} (sent {sent_list:?}); \

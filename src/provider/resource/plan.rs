@@ -192,7 +192,7 @@ impl<K: RegistryKind> HarResource<K> {
     ) -> Vec<Diagnostic> {
         let at = AttributePath::root(K::Model::NAMES.identifier);
         match online::check_identifier_free(
-            &ctx.client,
+            &ctx.directory,
             K::TYPE_NAME,
             &planned_ref.identifier,
             &planned_ref.scope,
@@ -248,7 +248,7 @@ impl<K: RegistryKind> HarResource<K> {
                 .collect()
         };
         online::check_proxies(
-            &ctx.client,
+            &ctx.directory,
             &planned_ref.scope,
             pt.as_str(),
             &new,
