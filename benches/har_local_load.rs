@@ -6,7 +6,7 @@
 //!
 //! Env: `CONNECTIONS` (default 8), `CREATES` (default 20000), `GETS` (default 200000),
 //! `SEARCHES` (default 20000: account-wide `search_term=<an existing identifier>` listings, the
-//! provider's plan-time "is this name taken?" check), `PHASE_SECONDS` (default 20, a phase
+//! provider's plan-time search by name), `PHASE_SECONDS` (default 20, a phase
 //! stops early when it is spent), `DURABILITY` (`normal`, the default, or `full`: har-local's
 //! `--durability`). A phase with a count of 0 is skipped.
 //! Goals (docs/performance.md): >= 10,000 GET/s, >= 2,000 creates/s, p99 < 10 ms.
@@ -196,6 +196,9 @@ fn main() {
         get.print();
     }
 
+    // The provider's search by name: account-wide, the first page of 100.
+    const SEARCH: &str =
+        "/gateway/har/api/v1/spaces/acct/+/registries?page=0&size=100&scope=descendants";
     let mut search = phase(
         "search",
         &server,
@@ -203,18 +206,11 @@ fn main() {
         searches,
         budget,
         move |c, i| {
-            // An existing identifier, searched account-wide with the provider's query (first page
-            // of 100) before a create; the answer must list it.
+            // An existing identifier, spread over the account; the answer must list it.
             let id = format!("reg-{}", (i.wrapping_mul(7919)) % existing);
-            c.try_send(
-            "GET",
-            &format!(
-                "/gateway/har/api/v1/spaces/acct/+/registries?page=0&size=100&search_term={id}&scope=descendants"
-            ),
-            &[],
-            None,
-        )
-        .is_ok_and(|r| r.status == 200 && r.text().contains(&format!("\"{id}\"")))
+            let path = format!("{SEARCH}&search_term={id}");
+            c.try_send("GET", &path, &[], None)
+                .is_ok_and(|r| r.status == 200 && r.text().contains(&format!("\"{id}\"")))
         },
     );
     if searches > 0 {

@@ -577,7 +577,7 @@ pub(crate) fn get(
 /// The registries of an account whose identifier contains `search` (ASCII case-insensitive;
 /// every one if `None`), without upstream lists: the list endpoint filters by scope and
 /// type, sorts and pages in memory. The search runs in SQL because the provider's plan-time
-/// "is this name taken?" check sends one for every resource it creates: a term of three
+/// name checks search by name (provider/directory.rs), each account-wide: a term of three
 /// characters or more goes through the trigram index (store/identifier_search.rs) and reads
 /// only the rows that contain it; a shorter one tests every identifier of the account on the
 /// (account, identifier) index. Both give the same rows.

@@ -1,7 +1,7 @@
 //! The identifier search index: an FTS5 table with the `trigram` tokenizer over
-//! `registries.identifier`, so a substring search (`search_term`, which the provider sends for
-//! every registry it plans to create) reads only the rows that contain the term's trigrams
-//! instead of testing every identifier of the account.
+//! `registries.identifier`, so a substring search (`search_term`, account-wide, as the
+//! provider's plan-time name checks send it) reads only the rows that contain the term's
+//! trigrams instead of testing every identifier of the account.
 //!
 //! * External content: the table stores only the index; `registries` holds the text, and the
 //!   triggers below keep the two in step on every insert, delete and identifier change, however
