@@ -43,5 +43,5 @@ if [ "$rc" != 0 ] && [ "$rc" != 2 ]; then
   exit "$rc"
 fi
 # Each file ends with `totals: <Ir>` (or `summary: <Ir>`), the process's whole count.
-awk '/^(totals|summary):/ { t[FILENAME] = $2 } END { for (f in t) { s += t[f]; n++ } printf "instructions %d processes %d\n", s, n }' \
+awk '/^(totals|summary):/ { t[FILENAME] = $2 } END { for (f in t) { s += t[f]; n++ } printf "instructions %.0f processes %d\n", s, n }' \
   "$out_dir"/callgrind.out.*
