@@ -226,7 +226,7 @@ fn nice_ceiling(v: f64) -> f64 {
 }
 
 fn label(v: f64) -> String {
-    if v != 0.0 && (v.abs() >= 10_000.0 || v.abs() < 0.01) {
+    if v != 0.0 && (v.abs() >= 1_000_000.0 || v.abs() < 0.01) {
         format!("{v:.0e}")
     } else if v.fract() == 0.0 {
         format!("{v:.0}")
