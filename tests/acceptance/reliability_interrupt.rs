@@ -1,6 +1,7 @@
 //! Interrupted applies: an apply of 104 resources is interrupted like Ctrl-C in a terminal
 //! (SIGINT to terraform's whole process group, so the provider plugin gets it too) at a
-//! random point, with 10% of requests faulted so some calls are mid-retry. Right after the
+//! random point (after a random number of the apply's writes reached the server, so the
+//! point falls inside the apply however fast the machine or the provider is), with 10% of requests faulted so some calls are mid-retry. Right after the
 //! interrupt the server must hold exactly what the state holds (what was created was
 //! returned and recorded, nothing half-done is left unrecorded); the next apply completes,
 //! the plan after it is empty and server and state still agree, each registry once. And
@@ -13,8 +14,6 @@
 
 use crate::support;
 
-use std::time::Duration;
-
 use rand::{Rng, SeedableRng};
 use support::reliability::{
     TYPES, Work, assert_agree, counts, figures, fleet, server, server_with,
@@ -22,11 +21,13 @@ use support::reliability::{
 
 const RUNS: u64 = 4;
 
-fn run(i: u64, delay: Duration) -> String {
+/// Interrupts the apply once `writes` writes (faulted ones included) reached the server.
+fn run(i: u64, writes: u64) -> String {
     let h = server(0.1, 100 + i);
     let w = Work::new(&h);
     w.tf.config(&fleet(&format!("i{i}"), 20, 6, 4, "interrupted"));
-    let first = w.apply_interrupted(16, delay);
+    let first =
+        w.apply_interrupted_when(16, || counts(&h)["writes"].as_u64().unwrap_or(0) >= writes);
     let interrupted = first.output().contains("Interrupt received");
     // Whatever the point of interruption: what exists is in state, and only that.
     let recorded = assert_agree(&h, &w.tf);
@@ -35,9 +36,8 @@ fn run(i: u64, delay: Duration) -> String {
     let n = assert_agree(&h, &w.tf);
     assert_eq!(n, 104);
     format!(
-        "run {i}: SIGINT after {} ms, {} (exit {}), {recorded} objects recorded and on the \
-         server; re-apply ok, plan empty, server = state ({n}); {}",
-        delay.as_millis(),
+        "run {i}: SIGINT after {writes} writes, {} (exit {}), {recorded} objects recorded and \
+         on the server; re-apply ok, plan empty, server = state ({n}); {}",
         if interrupted {
             "interrupted mid-apply"
         } else {
@@ -56,15 +56,14 @@ fn interrupted_applies_leave_state_honest_and_converge() {
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| rand::random::<u16>().into());
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let delays: Vec<Duration> = (0..RUNS)
-        .map(|_| Duration::from_millis(rng.random_range(3000..12000)))
-        .collect();
-    eprintln!("interrupt delays from seed {seed}: {delays:?}");
+    // Of the 104 creates (and their retried writes): early, middle and late points.
+    let points: Vec<u64> = (0..RUNS).map(|_| rng.random_range(5..95)).collect();
+    eprintln!("interrupts after these numbers of writes, from seed {seed}: {points:?}");
     let lines: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = delays
+        let handles: Vec<_> = points
             .iter()
             .enumerate()
-            .map(|(i, &d)| s.spawn(move || run(i as u64, d)))
+            .map(|(i, &n)| s.spawn(move || run(i as u64, n)))
             .collect();
         handles
             .into_iter()

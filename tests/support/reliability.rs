@@ -148,13 +148,7 @@ impl Work {
     }
 
     /// `terraform apply` in its own process group, interrupted like Ctrl-C in a terminal
-    /// (SIGINT to the whole group, provider included) after `after`.
-    pub fn apply_interrupted(&self, parallelism: u32, after: Duration) -> TfOutput {
-        let start = Instant::now();
-        self.apply_interrupted_when(parallelism, || start.elapsed() >= after)
-    }
-
-    /// The same, interrupted as soon as `ready()` says so (asked every 20 ms, for at most
+    /// (SIGINT to the whole group, provider included) as soon as `ready()` says so (asked every 20 ms, for at most
     /// a minute). Terraform must exit within [`EXIT_AFTER_INTERRUPT`] of the signal, or the
     /// test fails: an interrupted apply that hangs is the bug these tests look for.
     pub fn apply_interrupted_when(
