@@ -15,13 +15,13 @@ use crate::api::model::lifecycle::{
     ApplyTo, Criteria, CriterionConfig, CriterionRule, FilterConfig, LifecycleRule,
     LifecycleRuleRequest, ListLifecycleRules, Schedule,
 };
-use crate::api::refs::Scope;
-use crate::rules::PackageType;
+use crate::api::refs::{RegistryRef, Scope};
 use crate::rules::lifecycle::{
     Action, ApplyMode, CriterionType, FilterList, LifecycleError, Match, Unit, check_action_parts,
     check_apply_to, check_criteria_types, check_criterion, check_cron, check_filter_lists,
-    check_timezone,
+    check_rule_registry, check_timezone,
 };
+use crate::rules::{LinkTarget, PackageType};
 
 fn bad(e: impl std::fmt::Display) -> ApiError {
     ApiError::bad_request(e.to_string())
@@ -118,14 +118,13 @@ async fn validate(
                 "registry not found: {name} (in {scope} or a scope below it)"
             )));
         };
-        if let Some(p) = package_type
-            && reg.package_type != p.as_str()
-        {
-            return Err(bad(format!(
-                "registry {name} is a {} registry; this rule is for {p}",
-                reg.package_type
-            )));
-        }
+        // The same rule the provider checks at plan time (one home: rules/lifecycle.rs).
+        let target = LinkTarget {
+            reference: RegistryRef::new(reg.scope.clone(), reg.identifier.clone()),
+            registry_type: reg.registry_type.as_str().to_string(),
+            package_type: reg.package_type.clone(),
+        };
+        check_rule_registry(scope, package_type.map(PackageType::as_str), &target).map_err(bad)?;
     }
     let criteria = match req.criteria {
         None => None,

@@ -494,7 +494,7 @@ fn lifecycle_rule_refusals_name_the_problem() {
         (
             "/applyTo",
             json!({"mode": "EXPLICIT", "registries": ["npm-main"]}),
-            "NPM registry",
+            "is a NPM registry, but this rule is for package_type DOCKER",
         ),
         ("/action", json!("ARCHIVE"), "DELETE, PROTECT"),
         (
