@@ -76,21 +76,19 @@ async fn count(State(stats): State<CallStats>, req: Request, next: Next) -> Resp
 
 /// The route a path belongs to, with the API base stripped (`/v3` kept for the v3 API) and
 /// the variable parts named: `/gateway/har/api/v1/registry/a/o/p/r/+` → `/registry/{ref}`.
-pub fn route_template(path: &str) -> String {
-    let (v3, rest) = if let Some(r) = strip_base(path, "v1") {
-        (false, r)
-    } else if let Some(r) = strip_base(path, "v3") {
-        (true, r)
+pub fn route_template(path: &str) -> &'static str {
+    let route = if let Some(rest) = strip_base(path, "v1") {
+        v1_route(&segments(rest))
+    } else if let Some(rest) = strip_base(path, "v3") {
+        v3_route(&segments(rest))
     } else {
-        return "other".into();
+        None
     };
-    let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-    let route = if v3 { v3_route(&segs) } else { v1_route(&segs) };
-    match route {
-        Some(r) if v3 => format!("/v3{r}"),
-        Some(r) => r.to_string(),
-        None => "other".into(),
-    }
+    route.unwrap_or("other")
+}
+
+fn segments(rest: &str) -> Vec<&str> {
+    rest.split('/').filter(|s| !s.is_empty()).collect()
 }
 
 fn strip_base<'a>(path: &'a str, version: &str) -> Option<&'a str> {
@@ -124,9 +122,9 @@ fn v1_route(segs: &[&str]) -> Option<&'static str> {
 
 fn v3_route(segs: &[&str]) -> Option<&'static str> {
     match segs {
-        ["registries", _, "metadata"] => Some("/registries/{uuid}/metadata"),
-        ["lifecycle", "rules"] => Some("/lifecycle/rules"),
-        ["lifecycle", "rules", _] => Some("/lifecycle/rules/{id}"),
+        ["registries", _, "metadata"] => Some("/v3/registries/{uuid}/metadata"),
+        ["lifecycle", "rules"] => Some("/v3/lifecycle/rules"),
+        ["lifecycle", "rules", _] => Some("/v3/lifecycle/rules/{id}"),
         _ => None,
     }
 }

@@ -26,6 +26,47 @@ use crate::api::model::{MetadataEntry, MetadataItem};
 use crate::api::refs::{RegistryRef, Scope};
 use crate::rules::{LinkLevel, LinkTarget, RegistryType, check_link};
 
+/// The columns `row_to_registry` reads, in its order, each prefixed with `$t` (a table alias
+/// such as `"r."`, or `""`), for every statement that reads whole registries.
+macro_rules! registry_columns {
+    ($t:literal) => {
+        concat!(
+            $t,
+            "id, ",
+            $t,
+            "uuid, ",
+            $t,
+            "scope, ",
+            $t,
+            "identifier, ",
+            $t,
+            "registry_type, ",
+            $t,
+            "package_type, ",
+            $t,
+            "description, ",
+            $t,
+            "labels, ",
+            $t,
+            "allowed_pattern, ",
+            $t,
+            "blocked_pattern, ",
+            $t,
+            "is_public, ",
+            $t,
+            "cleanup_policy, ",
+            $t,
+            "upstream_config, ",
+            $t,
+            "created_at, ",
+            $t,
+            "modified_at, ",
+            $t,
+            "extras"
+        )
+    };
+}
+
 mod identifier_search;
 
 /// The schema, one entry per version; never edit a released entry, append a new one.
@@ -534,11 +575,11 @@ fn find_by_name(
     account: &str,
     identifier: &str,
 ) -> Result<Option<StoredRegistry>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, uuid, scope, identifier, registry_type, package_type, description, labels, \
-         allowed_pattern, blocked_pattern, is_public, cleanup_policy, upstream_config, created_at, modified_at, extras \
-         FROM registries WHERE account = ?1 AND identifier = ?2",
-    )?;
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT ",
+        registry_columns!(""),
+        " FROM registries WHERE account = ?1 AND identifier = ?2"
+    ))?;
     let mut rows = stmt.query(params![account, identifier])?;
     match rows.next()? {
         Some(r) => Ok(Some(row_to_registry(r)?)),
@@ -591,12 +632,12 @@ pub(crate) fn list_account(
         let mut stmt = conn.prepare_cached(identifier_search::SEARCH)?;
         return registries(stmt.query(params![account, term, phrase])?);
     }
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, uuid, scope, identifier, registry_type, package_type, description, labels, \
-         allowed_pattern, blocked_pattern, is_public, cleanup_policy, upstream_config, created_at, modified_at, extras \
-         FROM registries WHERE account = ?1 AND (?2 IS NULL OR instr(lower(identifier), lower(?2)) > 0) \
-         ORDER BY id",
-    )?;
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT ",
+        registry_columns!(""),
+        " FROM registries WHERE account = ?1 AND (?2 IS NULL OR instr(lower(identifier), lower(?2)) > 0) \
+         ORDER BY id"
+    ))?;
     registries(stmt.query(params![account, search])?)
 }
 

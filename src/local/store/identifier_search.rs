@@ -36,13 +36,14 @@ pub(super) const SCHEMA: &str = "CREATE VIRTUAL TABLE registry_identifiers USING
 /// `CROSS JOIN` keeps the index as the outer loop: the planner may not turn it into a scan of
 /// the account with the index as a filter. FTS5 hands its rows out in rowid order, which is
 /// the scan's `ORDER BY id`, so no sort is needed.
-pub(super) const SEARCH: &str = "SELECT r.id, r.uuid, r.scope, r.identifier, r.registry_type, \
-     r.package_type, r.description, r.labels, r.allowed_pattern, r.blocked_pattern, r.is_public, \
-     r.cleanup_policy, r.upstream_config, r.created_at, r.modified_at, r.extras \
-     FROM registry_identifiers CROSS JOIN registries r ON r.id = registry_identifiers.rowid \
+pub(super) const SEARCH: &str = concat!(
+    "SELECT ",
+    registry_columns!("r."),
+    " FROM registry_identifiers CROSS JOIN registries r ON r.id = registry_identifiers.rowid \
      WHERE registry_identifiers MATCH ?3 AND r.account = ?1 \
      AND instr(lower(r.identifier), lower(?2)) > 0 \
-     ORDER BY registry_identifiers.rowid";
+     ORDER BY registry_identifiers.rowid"
+);
 
 /// The FTS5 query that finds `term` as a substring, or `None` when the index cannot serve it
 /// (fewer than three characters, or a NUL). The term becomes one quoted phrase, its double

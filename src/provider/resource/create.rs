@@ -65,12 +65,11 @@ impl<K: RegistryKind> HarResource<K> {
         match K::state(&reg, &scope, Some(&planned)) {
             Ok(mut state) => {
                 // A new registry has no MANUAL entries: the v3 calls only when some are wanted.
-                let wanted = planned.metadata().clone();
-                if metadata::has_entries(&wanted) {
+                if metadata::has_entries(planned.metadata()) {
                     self.metadata_into(
                         &ctx.client,
                         &mut state,
-                        Some(&wanted),
+                        Some(planned.metadata()),
                         &doing,
                         &mut resp.diagnostics,
                     )

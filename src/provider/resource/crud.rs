@@ -160,11 +160,10 @@ impl<K: RegistryKind> HarResource<K> {
         rest.set_metadata(prior.metadata().clone());
         if rest == prior {
             let mut state = planned.clone();
-            let wanted = planned.metadata().clone();
             self.metadata_into(
                 &ctx.client,
                 &mut state,
-                Some(&wanted),
+                Some(planned.metadata()),
                 &doing,
                 &mut resp.diagnostics,
             )
@@ -204,12 +203,11 @@ impl<K: RegistryKind> HarResource<K> {
             Ok(mut state) => {
                 // The v3 calls only when `metadata` changes; otherwise the state keeps what
                 // the refresh read.
-                let wanted = planned.metadata().clone();
-                if wanted != *prior.metadata() {
+                if planned.metadata() != prior.metadata() {
                     self.metadata_into(
                         &ctx.client,
                         &mut state,
-                        Some(&wanted),
+                        Some(planned.metadata()),
                         &doing,
                         &mut resp.diagnostics,
                     )
