@@ -9,10 +9,11 @@ use crate::api::refs::Scope;
 use crate::framework::model::{Field, encode};
 use crate::framework::schema::Kind;
 use crate::framework::{
-    Attribute, DataSource, DataSourceReadRequest, DataSourceReadResponse, Diagnostic, Diagnostics,
-    Schema, Value,
+    Attribute, DataSource, DataSourceReadRequest, DataSourceReadResponse, Diagnostics, Schema,
+    Value,
 };
 use crate::provider::context::Shared;
+use crate::provider::diag::api_error;
 use crate::provider::lifecycle_rule::{self, RuleModel, state};
 
 /// `a` and everything inside it read-only, without validators or plan modifiers.
@@ -50,10 +51,6 @@ fn rule_attrs(lookup: bool) -> Vec<Attribute> {
             _ => read_only(a),
         })
         .collect()
-}
-
-fn api_error(doing: &str, err: &crate::api::Error) -> Diagnostic {
-    Diagnostic::error(format!("Error {doing}"), format!("{doing}: {err}"))
 }
 
 /// The scope named by `org_id`/`project_id` in `config`, else the provider's default.

@@ -25,6 +25,7 @@ use crate::framework::{
 };
 use crate::provider::attrs::scope_segment_rule;
 use crate::provider::context::Shared;
+use crate::provider::diag::api_error;
 use crate::rules::lifecycle::{
     Action, ApplyMode, CriterionType, FilterList, LifecycleError, Match, Unit, check_action_parts,
     check_apply_to, check_criteria_types, check_criterion, check_cron, check_filter_lists,
@@ -625,10 +626,6 @@ fn encode_or_report(m: &RuleModel, diags: &mut Diagnostics) -> Option<Value> {
             ))
         })
         .ok()
-}
-
-fn api_error(doing: &str, err: &crate::api::Error) -> Diagnostic {
-    Diagnostic::error(format!("Error {doing}"), format!("{doing}: {err}"))
 }
 
 impl LifecycleRuleResource {

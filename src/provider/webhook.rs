@@ -25,6 +25,7 @@ use crate::framework::{
     UpdateResponse, UseStateForUnknown, ValidateRequest, Value,
 };
 use crate::provider::context::Shared;
+use crate::provider::diag::api_error;
 use crate::rules::webhook::{Trigger, check_headers, check_webhook_identifier, check_webhook_url};
 
 pub(crate) const TYPE_NAME: &str = "har_webhook";
@@ -415,10 +416,6 @@ fn encode_or_report(m: &WebhookModel, diags: &mut Diagnostics) -> Option<Value> 
             None
         }
     }
-}
-
-fn api_error(doing: &str, err: &crate::api::Error) -> Diagnostic {
-    Diagnostic::error(format!("Error {doing}"), format!("{doing}: {err}"))
 }
 
 #[async_trait]

@@ -10,10 +10,11 @@ use crate::api::refs::RegistryRef;
 use crate::framework::model::{Field, encode};
 use crate::framework::validators::string_rule;
 use crate::framework::{
-    Attribute, DataSource, DataSourceReadRequest, DataSourceReadResponse, Diagnostic, Diagnostics,
-    Schema, Type, Value,
+    Attribute, DataSource, DataSourceReadRequest, DataSourceReadResponse, Diagnostics, Schema,
+    Type, Value,
 };
 use crate::provider::context::Shared;
+use crate::provider::diag::api_error;
 use crate::provider::webhook::{REGISTRY_DOC, WebhookModel, registry_rule, state};
 use crate::rules::webhook::check_webhook_identifier;
 
@@ -83,10 +84,6 @@ fn webhook_attrs(with_lookup: bool) -> Vec<Attribute> {
         ),
     ]);
     attrs
-}
-
-fn api_error(doing: &str, err: &crate::api::Error) -> Diagnostic {
-    Diagnostic::error(format!("Error {doing}"), format!("{doing}: {err}"))
 }
 
 fn registry_of(config: &Value, diags: &mut Diagnostics) -> Option<RegistryRef> {
